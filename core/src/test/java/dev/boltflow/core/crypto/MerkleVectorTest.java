@@ -53,7 +53,7 @@ class MerkleVectorTest {
             Bytes32 leaf = null;
             Bytes32 nonce = null;
             Bytes32 node = null;
-            for (Iterator<Map.Entry<String, JsonNode>> it = entry.fields(); it.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = entry.properties().iterator(); it.hasNext();) {
                 Map.Entry<String, JsonNode> f = it.next();
                 Bytes32 value = Bytes32.fromHex(f.getValue().asText());
                 Matcher m = LEAF_KEY.matcher(f.getKey());
@@ -79,7 +79,7 @@ class MerkleVectorTest {
     static List<Branch> branches(JsonNode c) {
         List<Branch> out = new ArrayList<>();
         for (JsonNode entry : c.get("branches")) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = entry.fields(); it.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = entry.properties().iterator(); it.hasNext();) {
                 Map.Entry<String, JsonNode> f = it.next();
                 if (f.getKey().equals("desc")) {
                     continue;

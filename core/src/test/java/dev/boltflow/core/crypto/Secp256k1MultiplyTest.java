@@ -15,7 +15,7 @@ import org.bouncycastle.math.ec.ECPoint;
 import org.junit.jupiter.api.Test;
 
 /** The fixed-window {@link Secp256k1#multiply} against BouncyCastle's plain multiplication. */
-class Secp256k1MultiplyProperties {
+class Secp256k1MultiplyTest {
     private static final BigInteger N = Secp256k1.N;
 
     /** Scalars at the edges of the recoding: tiny, near n, near powers of two and of 16. */

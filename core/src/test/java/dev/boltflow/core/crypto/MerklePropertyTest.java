@@ -20,7 +20,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 
 /** The merkle tree against a straightforward reference, and the tagged hash against its definition. */
-class MerkleProperties {
+class MerklePropertyTest {
 
     @Provide
     Arbitrary<TlvStream> streams() {

@@ -16,7 +16,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 /** BIP-340 sign/verify round trips, and single-bit changes that must break verification. */
-class SchnorrProperties {
+class SchnorrPropertyTest {
 
     @Provide
     Arbitrary<PrivateKey> keys() {
