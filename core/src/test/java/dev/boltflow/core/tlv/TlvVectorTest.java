@@ -11,7 +11,6 @@ import dev.boltflow.core.bytes.DecodeException;
 import dev.boltflow.core.crypto.PublicKey;
 import dev.boltflow.core.testing.Vectors;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -163,11 +162,9 @@ class TlvVectorTest {
 
     private static Map<String, Map<String, String>> expectedValues(JsonNode values) {
         Map<String, Map<String, String>> out = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = values.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> rec = it.next();
+        for (Map.Entry<String, JsonNode> rec : values.properties()) {
             Map<String, String> f = new TreeMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> fi = rec.getValue().fields(); fi.hasNext();) {
-                Map.Entry<String, JsonNode> e = fi.next();
+            for (Map.Entry<String, JsonNode> e : rec.getValue().properties()) {
                 f.put(e.getKey(), e.getValue().asText());
             }
             out.put(rec.getKey(), f);
