@@ -44,8 +44,14 @@ public record Features(Bytes bitmap) {
         return index >= 0 && (bitmap.get(index) & (1 << (bit % 8))) != 0;
     }
 
+    /** True when no bit is set (the bitmap may still hold zero bytes). */
     public boolean isEmpty() {
-        return setBits().isEmpty();
+        for (int i = 0; i < bitmap.length(); i++) {
+            if (bitmap.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Every set bit, ascending. */
