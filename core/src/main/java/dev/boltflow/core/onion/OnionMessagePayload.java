@@ -83,6 +83,10 @@ public record OnionMessagePayload(
         return new OnionMessagePayload(replyPath, Optional.of(data), invoiceRequest, invoice, invoiceError, unknownOdd);
     }
 
+    public OnionMessagePayload withoutEncryptedRecipientData() {
+        return new OnionMessagePayload(replyPath, Optional.empty(), invoiceRequest, invoice, invoiceError, unknownOdd);
+    }
+
     public OnionMessagePayload withInvoiceRequest(Bytes tlvs) {
         return new OnionMessagePayload(replyPath, encryptedRecipientData, Optional.of(tlvs), invoice, invoiceError,
                 unknownOdd);
