@@ -1,6 +1,6 @@
 package dev.boltflow.core.onion;
 
-import static dev.boltflow.core.onion.OnionMessagesProperties.key;
+import static dev.boltflow.core.onion.OnionMessagesPropertiesTest.key;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -148,7 +148,7 @@ class OnionMessageVectorTest {
         OnionMessagePayload p = OnionMessagePayload.EMPTY;
         List<TlvRecord> unknown = new ArrayList<>();
         outer:
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.properties().iterator(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
             for (String s : skip) {
                 if (s.equals(e.getKey())) {

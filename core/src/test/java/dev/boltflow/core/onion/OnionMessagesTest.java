@@ -1,6 +1,6 @@
 package dev.boltflow.core.onion;
 
-import static dev.boltflow.core.onion.OnionMessagesProperties.key;
+import static dev.boltflow.core.onion.OnionMessagesPropertiesTest.key;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -46,7 +46,7 @@ class OnionMessagesTest {
     }
 
     private static List<PublicKey> ids(List<PrivateKey> keys) {
-        return OnionMessagesProperties.ids(keys);
+        return OnionMessagesPropertiesTest.ids(keys);
     }
 
     private static PeelResult peelFirst(OnionMessages.Outgoing out, PrivateKey at) {

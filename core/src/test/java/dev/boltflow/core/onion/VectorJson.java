@@ -52,7 +52,7 @@ final class VectorJson {
     static EncryptedDataTlv encryptedData(JsonNode tlvs) {
         EncryptedDataTlv t = EncryptedDataTlv.EMPTY;
         List<TlvRecord> unknown = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = tlvs.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = tlvs.properties().iterator(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode v = e.getValue();
             switch (e.getKey()) {

@@ -31,7 +31,7 @@ import net.jqwik.api.constraints.Size;
  * Onion messages built to arbitrary 1–8 hop paths (plain, into a blinded path, with us as the
  * introduction node) peel hop by hop to exactly the payload sent; tampering is dropped at once.
  */
-class OnionMessagesProperties {
+class OnionMessagesPropertiesTest {
 
     enum Shape { TO_NODE, INTO_BLINDED_PATH, WE_INTRODUCE }
 

@@ -1,6 +1,6 @@
 package dev.boltflow.core.onion;
 
-import static dev.boltflow.core.onion.OnionMessagesProperties.key;
+import static dev.boltflow.core.onion.OnionMessagesPropertiesTest.key;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,7 +24,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 /** encrypted_data_tlv and onionmsg_tlv codecs, and equal-length padding. */
-class OnionCodecProperties {
+class OnionCodecPropertiesTest {
 
     @Property(tries = 300)
     void encryptedData_encodeThenDecode_isIdentity(@ForAll("encryptedData") EncryptedDataTlv t) {
@@ -154,7 +154,7 @@ class OnionCodecProperties {
     @Provide
     Arbitrary<OnionMessagePayload> payloads() {
         Arbitrary<Bytes> blob = Arbitraries.bytes().array(byte[].class).ofMaxSize(60).map(Bytes::wrap);
-        return OnionMessagesProperties.payloads().flatMap(base -> Builders.withBuilder(() -> base)
+        return OnionMessagesPropertiesTest.payloads().flatMap(base -> Builders.withBuilder(() -> base)
                 .use(blob.optional(0.4)).in((p, v) -> v.map(p::withEncryptedRecipientData).orElse(p))
                 .use(blob.optional(0.3)).in((p, v) -> v.map(p::withInvoiceRequest).orElse(p))
                 .use(blob.optional(0.3)).in((p, v) -> v.map(p::withInvoiceError).orElse(p))
