@@ -1,0 +1,145 @@
+package dev.boltflow.core.onion;
+
+import static dev.boltflow.core.onion.OnionMessagesPropertiesTest.key;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.boltflow.core.bytes.ByteReader;
+import dev.boltflow.core.bytes.Bytes;
+import dev.boltflow.core.bytes.DecodeException;
+import dev.boltflow.core.crypto.PrivateKey;
+import dev.boltflow.core.crypto.PublicKey;
+import dev.boltflow.core.onion.EncryptedDataTlv.PaymentConstraints;
+import dev.boltflow.core.onion.EncryptedDataTlv.PaymentRelay;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class BlindedPaymentsTest {
+    private static final PrivateKey US = key(30, 1);
+    private static final PrivateKey I1 = key(30, 2);
+    private static final PrivateKey I2 = key(30, 3);
+    private static final Bytes PATH_ID = Bytes.fromHex("22".repeat(32));
+
+    private static BlindedPayments.Recipient recipient() {
+        return new BlindedPayments.Recipient(US.publicKey(), PATH_ID, 1_000, 2_000_000, 18, 800_000);
+    }
+
+    @Test
+    void twoHopPath_eachHopDecryptsToItsRelayAndConstraints() {
+        PaymentRelay r1 = new PaymentRelay(144, 100, 1_000);
+        PaymentRelay r2 = new PaymentRelay(40, 250, 0);
+        List<BlindedPayments.IntermediateHop> hops = List.of(
+                new BlindedPayments.IntermediateHop(I1.publicKey(), 11, r1, 5_000, 1_000_000),
+                new BlindedPayments.IntermediateHop(I2.publicKey(), 22, r2, 1, 3_000_000));
+        BlindedPayments.PaymentPath p = BlindedPayments.create(hops, recipient(), new SecureRandom());
+        BlindedPath path = p.path();
+        assertEquals(SciddirOrPubkey.of(I1.publicKey()), path.firstNodeId());
+        assertEquals(3, path.numHops());
+
+        PublicKey pathKey = path.firstPathKey();
+        PrivateKey[] keys = {I1, I2};
+        long[] scids = {11, 22};
+        PaymentRelay[] relays = {r1, r2};
+        long[] maxCltv = {800_000 + 18 + 40 + 144, 800_000 + 18 + 40};
+        long[] mins = {5_000, 1};
+        for (int i = 0; i < 2; i++) {
+            RouteBlinding.Unblinded u = RouteBlinding.unblind(keys[i], pathKey, path.hops().get(i).encryptedRecipientData());
+            assertEquals(OptionalLong.of(scids[i]), u.data().shortChannelId());
+            assertEquals(Optional.of(relays[i]), u.data().paymentRelay());
+            assertEquals(Optional.of(new PaymentConstraints(maxCltv[i], mins[i])), u.data().paymentConstraints());
+            assertEquals(Optional.empty(), u.data().pathId());
+            pathKey = u.nextPathKey();
+        }
+        BlindedPayments.ReceivedPayment received = BlindedPayments.decryptRecipientData(US, pathKey,
+                path.hops().get(2).encryptedRecipientData());
+        assertEquals(Optional.of(PATH_ID), received.pathId());
+        assertEquals(Optional.of(new PaymentConstraints(800_018, 1_000)), received.constraints());
+        assertFalse(received.isForward());
+        assertTrue(received.allows(1_000, 800_018));
+        assertFalse(received.allows(999, 800_018));
+        assertFalse(received.allows(1_000, 800_019));
+
+        // Fees folded from I2 outwards: base = ceil(1000 + 0·(1+100/1e6)) = 1000;
+        // prop = ceil((250 + 100)·1e6 + 250·100) / 1e6 = 351; cltv = 144 + 40 + 18.
+        PaymentPathInfo info = p.info();
+        assertEquals(1_000, info.feeBaseMsat());
+        assertEquals(351, info.feeProportionalMillionths());
+        assertEquals(202, info.cltvExpiryDelta());
+        // BOLT 4 amt_to_forward = ceil((in - base) / (1 + prop/1e6)). I1 needs 5000 in: it forwards
+        // ceil(4000 / 1.0001) = 4000, and I2 forwards ceil(4000 / 1.00025) = 4000 to us.
+        assertEquals(4_000, info.htlcMinimumMsat());
+        // I1 takes at most 1_000_000: ceil(999_000 / 1.0001) = 998_901, then ceil(998_901 / 1.00025) = 998_652.
+        assertEquals(998_652, info.htlcMaximumMsat());
+        assertEquals(Bytes.EMPTY, info.features());
+    }
+
+    @Test
+    void pathOfOnlyUs_hasNoFees_andTheFinalDelta() {
+        BlindedPayments.PaymentPath p = BlindedPayments.create(List.of(), recipient(), new SecureRandom());
+        assertEquals(SciddirOrPubkey.of(US.publicKey()), p.path().firstNodeId());
+        assertEquals(new PaymentPathInfo(0, 0, 18, 1_000, 2_000_000, Bytes.EMPTY), p.info());
+        BlindedPayments.ReceivedPayment r = BlindedPayments.decryptRecipientData(US, p.path().firstPathKey(),
+                p.path().hops().get(0).encryptedRecipientData());
+        assertEquals(Optional.of(PATH_ID), r.pathId());
+    }
+
+    @Test
+    void dummyHops_relayToUs_forFree() {
+        BlindedPayments.PaymentPath p = BlindedPayments.create(List.of(), recipient(), 2, key(30, 9));
+        assertEquals(3, p.path().numHops());
+        PublicKey pathKey = p.path().firstPathKey();
+        for (int i = 0; i < 2; i++) {
+            RouteBlinding.Unblinded u = RouteBlinding.unblind(US, pathKey, p.path().hops().get(i).encryptedRecipientData());
+            assertEquals(Optional.of(US.publicKey()), u.data().nextNodeId());
+            assertEquals(Optional.of(new PaymentRelay(0, 0, 0)), u.data().paymentRelay());
+            assertEquals(Optional.of(new PaymentConstraints(800_018, 1_000)), u.data().paymentConstraints());
+            pathKey = u.nextPathKey();
+        }
+        assertEquals(Optional.of(PATH_ID), BlindedPayments.decryptRecipientData(US, pathKey,
+                p.path().hops().get(2).encryptedRecipientData()).pathId());
+        assertEquals(0, p.info().feeBaseMsat());
+    }
+
+    @Test
+    void recipientData_withAFeatureBit_orBothNextHops_isRefused() {
+        for (EncryptedDataTlv bad : List.of(EncryptedDataTlv.EMPTY.withAllowedFeatures(Bytes.fromHex("02")),
+                EncryptedDataTlv.EMPTY.withShortChannelId(1).withNextNodeId(I1.publicKey()))) {
+            BlindedPath path = RouteBlinding.create(key(30, 8), List.of(US.publicKey()), List.of(bad));
+            assertThrows(DecodeException.class, () -> BlindedPayments.decryptRecipientData(US, path.firstPathKey(),
+                    path.hops().get(0).encryptedRecipientData()));
+        }
+        BlindedPath path = RouteBlinding.create(key(30, 8), List.of(US.publicKey()), List.of(EncryptedDataTlv.EMPTY));
+        assertThrows(DecodeException.class, () -> BlindedPayments.decryptRecipientData(I1, path.firstPathKey(),
+                path.hops().get(0).encryptedRecipientData()), "not our hop");
+    }
+
+    @Test
+    void impossibleParameters_areRefused() {
+        PaymentRelay greedy = new PaymentRelay(0xffff, 0, 0);
+        List<BlindedPayments.IntermediateHop> hops = List.of(
+                new BlindedPayments.IntermediateHop(I1.publicKey(), 1, greedy, 0, 10),
+                new BlindedPayments.IntermediateHop(I2.publicKey(), 2, greedy, 0, 10));
+        OnionException e = assertThrows(OnionException.class,
+                () -> BlindedPayments.create(hops, recipient(), new SecureRandom()));
+        assertEquals(OnionException.Reason.INVALID_PAYMENT_PARAMETERS, e.reason(), "cltv delta over u16");
+        List<BlindedPayments.IntermediateHop> narrow = List.of(new BlindedPayments.IntermediateHop(I1.publicKey(), 1,
+                new PaymentRelay(10, 0, 0), 0, 500));
+        e = assertThrows(OnionException.class, () -> BlindedPayments.create(narrow, recipient(), new SecureRandom()));
+        assertEquals(OnionException.Reason.INVALID_PAYMENT_PARAMETERS, e.reason(), "no amount passes both");
+    }
+
+    @Test
+    void paymentPathInfo_isBlindedPayinfoOnTheWire() {
+        PaymentPathInfo info = new PaymentPathInfo(10100, 251, 150, 1, 1_000_000, Bytes.EMPTY);
+        byte[] wire = info.encode();
+        assertArrayEquals(Bytes.fromHex("00002774" + "000000fb" + "0096" + "0000000000000001" + "00000000000f4240"
+                + "0000").toArray(), wire);
+        assertEquals(info, PaymentPathInfo.read(new ByteReader(wire)));
+    }
+}
