@@ -1,5 +1,7 @@
 package dev.boltflow.core.bolt12;
 
+import dev.boltflow.core.onion.BlindedPayInfo;
+import dev.boltflow.core.features.Features;
 import static dev.boltflow.core.bolt12.Bolt12Field.*;
 
 import dev.boltflow.core.bolt12.Bolt12ParseException.Kind;

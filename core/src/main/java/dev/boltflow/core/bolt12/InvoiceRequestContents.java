@@ -1,5 +1,6 @@
 package dev.boltflow.core.bolt12;
 
+import dev.boltflow.core.features.Features;
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.PublicKey;

@@ -1,5 +1,6 @@
 package dev.boltflow.core.onion;
 
+import dev.boltflow.core.features.Features;
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.DecodeException;
 import dev.boltflow.core.crypto.PrivateKey;
@@ -15,7 +16,7 @@ import java.util.Optional;
 
 /**
  * Blinded payment paths for BOLT 12 {@code invoice_paths}: the encrypted data the recipient puts
- * on each hop, the aggregate {@link PaymentPathInfo} for {@code invoice_blindedpay}, and the
+ * on each hop, the aggregate {@link BlindedPayInfo} for {@code invoice_blindedpay}, and the
  * recipient's decryption of its own hop when a blinded payment arrives.
  */
 public final class BlindedPayments {
@@ -66,7 +67,7 @@ public final class BlindedPayments {
     }
 
     /** One {@code invoice_paths} entry and its {@code invoice_blindedpay} entry. */
-    public record PaymentPath(BlindedPath path, PaymentPathInfo info) {
+    public record PaymentPath(BlindedPath path, BlindedPayInfo info) {
         public PaymentPath {
             Objects.requireNonNull(path, "path");
             Objects.requireNonNull(info, "info");
@@ -117,7 +118,7 @@ public final class BlindedPayments {
         data.add(EncryptedDataTlv.EMPTY.withPathId(recipient.pathId())
                 .withPaymentConstraints(new PaymentConstraints(finalMaxCltv, recipient.htlcMinimumMsat())));
 
-        PaymentPathInfo fees = aggregate(relays, recipient.minFinalCltvExpiryDelta());
+        BlindedPayInfo fees = aggregate(relays, recipient.minFinalCltvExpiryDelta());
         long min = recipient.htlcMinimumMsat();
         long max = recipient.htlcMaximumMsat();
         for (int i = 0; i < k; i++) {
@@ -130,8 +131,8 @@ public final class BlindedPayments {
                     "no amount passes every hop: minimum " + min + " > maximum " + max + " msat");
         }
         BlindedPath path = RouteBlinding.create(firstPathKeySecret, nodes, data, dummyHops);
-        return new PaymentPath(path, new PaymentPathInfo(fees.feeBaseMsat(), fees.feeProportionalMillionths(),
-                fees.cltvExpiryDelta(), min, max, Bytes.EMPTY));
+        return new PaymentPath(path, new BlindedPayInfo(fees.feeBaseMsat(), fees.feeProportionalMillionths(),
+                fees.cltvExpiryDelta(), min, max, Features.EMPTY));
     }
 
     /**
@@ -141,7 +142,7 @@ public final class BlindedPayments {
      * total_prop(n+1) = ceil(((total_prop(n) + prop(n+1))·10⁶ + total_prop(n)·prop(n+1)) / 10⁶),
      * total_cltv_delta = Σ cltv_delta + min_final_cltv_expiry_delta. HTLC bounds are left 0 / max.
      */
-    public static PaymentPathInfo aggregate(List<PaymentRelay> relays, int minFinalCltvExpiryDelta) {
+    public static BlindedPayInfo aggregate(List<PaymentRelay> relays, int minFinalCltvExpiryDelta) {
         BigInteger base = BigInteger.ZERO;
         BigInteger prop = BigInteger.ZERO;
         long cltv = minFinalCltvExpiryDelta;
@@ -157,8 +158,8 @@ public final class BlindedPayments {
             throw new OnionException(OnionException.Reason.INVALID_PAYMENT_PARAMETERS,
                     "aggregate fees or cltv delta overflow: base " + base + ", proportional " + prop + ", cltv " + cltv);
         }
-        return new PaymentPathInfo(base.longValueExact(), prop.longValueExact(), (int) cltv, 0, Long.MAX_VALUE,
-                Bytes.EMPTY);
+        return new BlindedPayInfo(base.longValueExact(), prop.longValueExact(), (int) cltv, 0, Long.MAX_VALUE,
+                Features.EMPTY);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.boltflow.core.bolt12;
 
+import dev.boltflow.core.onion.BlindedPayInfo;
+import dev.boltflow.core.features.Features;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

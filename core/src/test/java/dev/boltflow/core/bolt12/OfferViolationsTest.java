@@ -1,5 +1,6 @@
 package dev.boltflow.core.bolt12;
 
+import dev.boltflow.core.features.Features;
 import static dev.boltflow.core.bolt12.Bolt12Field.*;
 import static dev.boltflow.core.bolt12.TestStreams.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;

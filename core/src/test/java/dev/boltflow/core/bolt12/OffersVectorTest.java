@@ -1,5 +1,6 @@
 package dev.boltflow.core.bolt12;
 
+import dev.boltflow.core.features.Features;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,7 @@
 package dev.boltflow.core.bolt12;
 
+import dev.boltflow.core.onion.BlindedPayInfo;
+import dev.boltflow.core.features.Features;
 import dev.boltflow.core.bytes.ByteWriter;
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.crypto.PrivateKey;

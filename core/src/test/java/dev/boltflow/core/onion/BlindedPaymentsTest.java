@@ -1,5 +1,6 @@
 package dev.boltflow.core.onion;
 
+import dev.boltflow.core.features.Features;
 import static dev.boltflow.core.onion.OnionMessagesPropertiesTest.key;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,7 +68,7 @@ class BlindedPaymentsTest {
 
         // Fees folded from I2 outwards: base = ceil(1000 + 0·(1+100/1e6)) = 1000;
         // prop = ceil((250 + 100)·1e6 + 250·100) / 1e6 = 351; cltv = 144 + 40 + 18.
-        PaymentPathInfo info = p.info();
+        BlindedPayInfo info = p.info();
         assertEquals(1_000, info.feeBaseMsat());
         assertEquals(351, info.feeProportionalMillionths());
         assertEquals(202, info.cltvExpiryDelta());
@@ -76,14 +77,14 @@ class BlindedPaymentsTest {
         assertEquals(4_000, info.htlcMinimumMsat());
         // I1 takes at most 1_000_000: ceil(999_000 / 1.0001) = 998_901, then ceil(998_901 / 1.00025) = 998_652.
         assertEquals(998_652, info.htlcMaximumMsat());
-        assertEquals(Bytes.EMPTY, info.features());
+        assertEquals(Features.EMPTY, info.features());
     }
 
     @Test
     void pathOfOnlyUs_hasNoFees_andTheFinalDelta() {
         BlindedPayments.PaymentPath p = BlindedPayments.create(List.of(), recipient(), new SecureRandom());
         assertEquals(SciddirOrPubkey.of(US.publicKey()), p.path().firstNodeId());
-        assertEquals(new PaymentPathInfo(0, 0, 18, 1_000, 2_000_000, Bytes.EMPTY), p.info());
+        assertEquals(new BlindedPayInfo(0, 0, 18, 1_000, 2_000_000, Features.EMPTY), p.info());
         BlindedPayments.ReceivedPayment r = BlindedPayments.decryptRecipientData(US, p.path().firstPathKey(),
                 p.path().hops().get(0).encryptedRecipientData());
         assertEquals(Optional.of(PATH_ID), r.pathId());
@@ -136,10 +137,10 @@ class BlindedPaymentsTest {
 
     @Test
     void paymentPathInfo_isBlindedPayinfoOnTheWire() {
-        PaymentPathInfo info = new PaymentPathInfo(10100, 251, 150, 1, 1_000_000, Bytes.EMPTY);
+        BlindedPayInfo info = new BlindedPayInfo(10100, 251, 150, 1, 1_000_000, Features.EMPTY);
         byte[] wire = info.encode();
         assertArrayEquals(Bytes.fromHex("00002774" + "000000fb" + "0096" + "0000000000000001" + "00000000000f4240"
                 + "0000").toArray(), wire);
-        assertEquals(info, PaymentPathInfo.read(new ByteReader(wire)));
+        assertEquals(info, BlindedPayInfo.read(new ByteReader(wire)));
     }
 }

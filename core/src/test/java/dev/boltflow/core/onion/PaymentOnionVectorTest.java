@@ -135,7 +135,7 @@ class PaymentOnionVectorTest {
             }
         }
         assertEquals(3, relays.size());
-        PaymentPathInfo info = BlindedPayments.aggregate(relays, 0);
+        BlindedPayInfo info = BlindedPayments.aggregate(relays, 0);
         JsonNode expected = g.get("blinded_payinfo");
         assertEquals(expected.get("fee_base_msat").asLong(), info.feeBaseMsat());
         assertEquals(expected.get("fee_proportional_millionths").asLong(), info.feeProportionalMillionths());

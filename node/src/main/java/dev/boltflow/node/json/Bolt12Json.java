@@ -1,10 +1,11 @@
 package dev.boltflow.node.json;
 
+import dev.boltflow.core.onion.BlindedPayInfo;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.boltflow.core.bolt12.Bip353Name;
-import dev.boltflow.core.bolt12.BlindedPayInfo;
+
 import dev.boltflow.core.bolt12.Bolt12Check;
 import dev.boltflow.core.bolt12.Bolt12Field;
 import dev.boltflow.core.bolt12.Bolt12Object;

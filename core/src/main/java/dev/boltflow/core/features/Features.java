@@ -1,4 +1,4 @@
-package dev.boltflow.core.bolt12;
+package dev.boltflow.core.features;
 
 import dev.boltflow.core.bytes.Bytes;
 import java.util.ArrayList;

@@ -1,7 +1,8 @@
-package dev.boltflow.core.bolt12;
+package dev.boltflow.core.onion;
 
 import dev.boltflow.core.bytes.ByteReader;
 import dev.boltflow.core.bytes.ByteWriter;
+import dev.boltflow.core.features.Features;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -53,6 +54,12 @@ public record BlindedPayInfo(long feeBaseMsat, long feeProportionalMillionths, i
         w.u32(feeBaseMsat).u32(feeProportionalMillionths).u16(cltvExpiryDelta)
                 .u64(htlcMinimumMsat).u64(htlcMaximumMsat)
                 .u16(features.bitmap().length()).bytes(features.bitmap());
+    }
+
+    public byte[] encode() {
+        ByteWriter w = new ByteWriter(28 + features.bitmap().length());
+        writeTo(w);
+        return w.toByteArray();
     }
 
     public static byte[] encodeAll(List<BlindedPayInfo> infos) {

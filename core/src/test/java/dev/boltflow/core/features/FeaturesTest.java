@@ -1,4 +1,4 @@
-package dev.boltflow.core.bolt12;
+package dev.boltflow.core.features;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
