@@ -64,7 +64,8 @@ public final class InvoiceRequestValidator {
 
     /**
      * Checks {@code invreq} as the reader of an invoice_request that answers no offer, on the chain
-     * {@code ourChain} at {@code nowEpochSeconds}, then works out the amount from {@code params}.
+     * {@code ourChain} at {@code nowEpochSeconds}, then works out the amount from {@code params}
+     * (whose {@code invreq} string is not read again: {@code invreq} is taken as its decoding).
      *
      * @throws SendInvoiceException -32602 for a rule broken or a parameter that does not fit the
      *         request, 1002 when {@code offer_absolute_expiry} has passed
@@ -83,8 +84,8 @@ public final class InvoiceRequestValidator {
         // absent) must be supported. A request with either offer field answers an offer: not ours.
         firstViolation(invreq.nonOfferViolations(Set.of(ourChain)));
         // BOLT 12 invoice_request reader: MUST reject if signature is not correct using
-        // invreq_payer_id. A request without an offer is written without one (spec digest (b)), and
-        // Core Lightning signs its own: verified when present, accepted when absent.
+        // invreq_payer_id. Yet its writer, "not responding to an offer: MUST NOT include signature",
+        // and Core Lightning signs its own: verified when present, accepted when absent.
         Bolt12Check.checkInvoiceRequestSignature(invreq).ifPresent(InvoiceRequestValidator::reject);
 
         // offer_absolute_expiry: "the time after which invoice_request should not be attempted"
@@ -146,7 +147,10 @@ public final class InvoiceRequestValidator {
         }
     }
 
-    /** The timeout, or less so the invoice expires no later than offer_absolute_expiry (spec digest (b)). */
+    /**
+     * The timeout, or less so that the invoice expires no later than offer_absolute_expiry (Impl: no
+     * invoice should outlive the request it answers), and at least 1 s.
+     */
     private static long relativeExpiry(InvoiceRequest invreq, SendInvoiceRequest params, long nowEpochSeconds) {
         long seconds = params.timeoutSeconds();
         OptionalLong absolute = invreq.offerAbsoluteExpiry();
