@@ -1,0 +1,62 @@
+package dev.boltflow.core.sendinvoice;
+
+import dev.boltflow.core.bolt12.Invoice;
+import dev.boltflow.core.bolt12.UnsignedInvoice;
+import dev.boltflow.core.bytes.Bytes;
+import dev.boltflow.core.bytes.Bytes32;
+import dev.boltflow.core.crypto.PrivateKey;
+import dev.boltflow.core.crypto.PublicKey;
+import dev.boltflow.core.onion.BlindedPath;
+import dev.boltflow.core.onion.BlindedPayments;
+import dev.boltflow.core.onion.ReplyPaths;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Objects;
+
+/** {@link NodeSigner} over a node key held in memory. */
+public final class LocalNodeSigner implements NodeSigner {
+    private final PrivateKey nodeKey;
+    private final ReplyPaths paths;
+    private final SecureRandom random;
+
+    public LocalNodeSigner(PrivateKey nodeKey, SecureRandom random) {
+        this.nodeKey = Objects.requireNonNull(nodeKey, "nodeKey");
+        this.paths = new ReplyPaths(nodeKey);
+        this.random = Objects.requireNonNull(random, "random");
+    }
+
+    @Override
+    public PublicKey nodeId() {
+        return nodeKey.publicKey();
+    }
+
+    @Override
+    public Invoice sign(UnsignedInvoice invoice) {
+        return invoice.sign(nodeKey, random);
+    }
+
+    @Override
+    public Bytes32 pathId(Bytes context) {
+        return paths.pathId(context);
+    }
+
+    @Override
+    public boolean recognise(Bytes pathId, Bytes context) {
+        return paths.recognise(pathId, context);
+    }
+
+    @Override
+    public BlindedPath replyPath(List<PublicKey> intermediates, Bytes context) {
+        return paths.create(intermediates, context, random);
+    }
+
+    @Override
+    public BlindedPayments.ReceivedPayment decryptPaymentData(PublicKey pathKey, Bytes encryptedRecipientData) {
+        return BlindedPayments.decryptRecipientData(nodeKey, pathKey, encryptedRecipientData);
+    }
+
+    @Override
+    public String toString() {
+        return "LocalNodeSigner[" + nodeId() + "]";
+    }
+}

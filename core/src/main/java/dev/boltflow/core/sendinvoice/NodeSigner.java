@@ -1,0 +1,43 @@
+package dev.boltflow.core.sendinvoice;
+
+import dev.boltflow.core.bolt12.Invoice;
+import dev.boltflow.core.bolt12.UnsignedInvoice;
+import dev.boltflow.core.bytes.Bytes;
+import dev.boltflow.core.bytes.Bytes32;
+import dev.boltflow.core.crypto.PublicKey;
+import dev.boltflow.core.onion.BlindedPath;
+import dev.boltflow.core.onion.BlindedPayments;
+import java.util.List;
+
+/**
+ * Outbound port: everything that needs the node's secret key. The pipeline never holds the key; a
+ * hardware or remote signer can stand behind this interface.
+ */
+public interface NodeSigner {
+
+    /** Our node id: {@code invoice_node_id} and the end of every blinded path we make. */
+    PublicKey nodeId();
+
+    /** BOLT 12 signature of an invoice whose {@code invoice_node_id} is {@link #nodeId()}. */
+    Invoice sign(UnsignedInvoice invoice);
+
+    /**
+     * A secret {@code path_id} that authenticates {@code context} (HMAC under a key derived from the
+     * node secret): nothing needs storing to recognise it later.
+     */
+    Bytes32 pathId(Bytes context);
+
+    /** Whether {@code pathId} is {@link #pathId}({@code context}); constant time. */
+    boolean recognise(Bytes pathId, Bytes context);
+
+    /** A blinded reply path to us through {@code intermediates} whose final hop carries {@link #pathId}(context). */
+    BlindedPath replyPath(List<PublicKey> intermediates, Bytes context);
+
+    /**
+     * The recipient's decryption of its own hop of a blinded payment path (BOLT 4, Route
+     * Blinding): {@code pathKey} is the HTLC's path key, the data its {@code encrypted_recipient_data}.
+     *
+     * @throws dev.boltflow.core.bytes.DecodeException when the data is not ours or not valid
+     */
+    BlindedPayments.ReceivedPayment decryptPaymentData(PublicKey pathKey, Bytes encryptedRecipientData);
+}

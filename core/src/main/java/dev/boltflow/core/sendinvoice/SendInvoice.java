@@ -1,0 +1,410 @@
+package dev.boltflow.core.sendinvoice;
+
+import dev.boltflow.core.bolt12.Invoice;
+import dev.boltflow.core.bolt12.InvoiceBuilder;
+import dev.boltflow.core.bolt12.InvoiceError;
+import dev.boltflow.core.bolt12.InvoiceRequest;
+import dev.boltflow.core.bolt12.UnsignedInvoice;
+import dev.boltflow.core.bytes.Bytes;
+import dev.boltflow.core.bytes.Bytes32;
+import dev.boltflow.core.bytes.DecodeException;
+import dev.boltflow.core.onion.BlindedPath;
+import dev.boltflow.core.onion.BlindedPayments;
+import dev.boltflow.core.onion.OnionMessagePayload;
+import dev.boltflow.core.onion.OnionMessages;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The sendinvoice use case: an {@code invoice_request} in, a signed and stored invoice sent as an
+ * onion message, and one {@link Mono} that resolves on the first of the payment, an
+ * {@code invoice_error} on our reply path, or the timeout.
+ *
+ * <p>Steps: validate (1002 / -32602) → build and sign → store under the unique label (900) → send
+ * with a {@code reply_path} (1003 when no destination is reachable) → wait (paid, 1004, 1005). The
+ * waiter is registered before the message is written, because a reply can beat the write's
+ * completion. Correlation is a hash lookup by payment hash (payments) and by reply
+ * {@code path_id} (errors); both ids are HMACs under the node key, recognised without storage.
+ *
+ * <p>The outcome always agrees with the store: at the timeout the invoice is expired in the store
+ * (atomically against {@code markPaid}), so a payment racing the timer either wins (the Mono reports
+ * it paid) or is refused; and a payment accepted after the Mono stopped waiting still marks the
+ * invoice paid — money received is never lost.
+ */
+public final class SendInvoice implements Disposable {
+    private static final System.Logger LOG = System.getLogger(SendInvoice.class.getName());
+    private static final byte[] PAYMENT_CONTEXT = "boltflow/payment/".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] REPLY_CONTEXT = "boltflow/reply/".getBytes(StandardCharsets.US_ASCII);
+
+    private final SendInvoiceConfig config;
+    private final InvoiceStore store;
+    private final OnionMessenger messenger;
+    private final NodeSigner signer;
+    private final BlockHeight blockHeight;
+    private final Clock clock;
+    private final Scheduler timers;
+    private final Scheduler work;
+    private final SecureRandom random;
+
+    private final ConcurrentHashMap<Bytes32, Waiter> byPaymentHash = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Bytes, Waiter> byReplyPathId = new ConcurrentHashMap<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final Disposable inbound;
+
+    /**
+     * @param clock  the time invoices are dated and expired by; it must agree with {@code timers}
+     * @param timers where the timeout and the resend are scheduled (a virtual-time scheduler in tests)
+     * @param work   where validation, building and signing run (CPU work, off the caller's thread)
+     */
+    public SendInvoice(SendInvoiceConfig config, InvoiceStore store, OnionMessenger messenger, NodeSigner signer,
+            BlockHeight blockHeight, Clock clock, Scheduler timers, Scheduler work, SecureRandom random) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.store = Objects.requireNonNull(store, "store");
+        this.messenger = Objects.requireNonNull(messenger, "messenger");
+        this.signer = Objects.requireNonNull(signer, "signer");
+        this.blockHeight = Objects.requireNonNull(blockHeight, "blockHeight");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.timers = Objects.requireNonNull(timers, "timers");
+        this.work = Objects.requireNonNull(work, "work");
+        this.random = Objects.requireNonNull(random, "random");
+        this.inbound = messenger.inbound().subscribe(this::onInbound,
+                e -> LOG.log(Level.ERROR, "onion message stream failed; invoice_error replies are no longer seen", e));
+    }
+
+    /** Sends that are waiting for an outcome now. */
+    public int pending() {
+        return pending.get();
+    }
+
+    /** Waiters registered now (the same as {@link #pending()} once every send has settled). */
+    public int waiters() {
+        return byPaymentHash.size();
+    }
+
+    /**
+     * sendinvoice. Emits once: the paid invoice; or fails with a {@link SendInvoiceException} (900,
+     * 1002, 1003, 1004, 1005, -32602, or -1). Cancelling removes the waiter; the stored invoice stays
+     * payable until it expires.
+     */
+    public Mono<SendInvoiceResult> send(SendInvoiceRequest request) {
+        Objects.requireNonNull(request, "request");
+        return Mono.defer(() -> {
+            if (pending.incrementAndGet() > config.maxPending()) {
+                pending.decrementAndGet();
+                return Mono.error(SendInvoiceException.other(
+                        "too many pending sendinvoice calls (limit " + config.maxPending() + ")", null));
+            }
+            return Mono.fromCallable(() -> prepare(request))
+                    .subscribeOn(work)
+                    .flatMap(p -> store.create(p.newInvoice)
+                            .onErrorMap(DuplicateLabelException.class,
+                                    e -> SendInvoiceException.duplicateLabel(request.label()))
+                            .flatMap(stored -> await(p, stored, request.timeout())))
+                    .onErrorMap(e -> !(e instanceof SendInvoiceException),
+                            e -> SendInvoiceException.other(String.valueOf(e.getMessage()), e))
+                    .doFinally(s -> pending.decrementAndGet());
+        });
+    }
+
+    /** What {@link #send} prepares before anything is stored or sent. */
+    private static final class Prepared {
+        final Invoice invoice;
+        final NewInvoice newInvoice;
+        final List<OnionMessages.Destination> destinations;
+
+        Prepared(Invoice invoice, NewInvoice newInvoice, List<OnionMessages.Destination> destinations) {
+            this.invoice = invoice;
+            this.newInvoice = newInvoice;
+            this.destinations = destinations;
+        }
+    }
+
+    private Prepared prepare(SendInvoiceRequest request) {
+        long now = clock.instant().getEpochSecond();
+        InvoiceRequestValidator.Accepted accepted = InvoiceRequestValidator.validate(request, config.chain(), now);
+        InvoiceRequest invreq = accepted.invoiceRequest();
+        PaymentPreimage preimage = PaymentPreimage.random(random);
+        Bytes32 hash = preimage.paymentHash();
+        BlindedPayments.PaymentPath path = BlindedPayments.create(config.paymentPathHops(),
+                new BlindedPayments.Recipient(signer.nodeId(), signer.pathId(paymentContext(hash)).bytes(),
+                        config.htlcMinimumMsat(), config.htlcMaximumMsat(), config.minFinalCltvExpiryDelta(),
+                        blockHeight.current() + config.paymentPathCltvExpiry()),
+                random);
+        UnsignedInvoice unsigned = InvoiceBuilder.forRequest(invreq)
+                .createdAt(now)
+                .relativeExpiry(accepted.relativeExpirySeconds())
+                .paymentHash(hash)
+                .amountMsat(accepted.amountMsat())
+                .features(config.invoiceFeatures())
+                .nodeId(signer.nodeId())
+                .paths(List.of(path))
+                .build();
+        Invoice invoice = signer.sign(unsigned);
+        NewInvoice newInvoice = new NewInvoice(request.label(), invreq.offerDescription(), preimage,
+                unsigned.expiresAt(), accepted.amountMsat(), invoice.encode(), Optional.empty(),
+                invreq.invreqPayerNote());
+        return new Prepared(invoice, newInvoice, destinations(invreq));
+    }
+
+    /** BOLT 12: "MUST use invreq_paths if present, otherwise MUST use invreq_payer_id as the node id". */
+    private static List<OnionMessages.Destination> destinations(InvoiceRequest invreq) {
+        List<OnionMessages.Destination> out = new ArrayList<>();
+        Optional<List<BlindedPath>> paths = invreq.invreqPaths();
+        if (paths.isPresent() && !paths.get().isEmpty()) {
+            for (BlindedPath p : paths.get()) {
+                out.add(new OnionMessages.Destination.Path(p));
+            }
+        } else {
+            out.add(new OnionMessages.Destination.Node(invreq.invreqPayerId().orElseThrow(), Optional.empty()));
+        }
+        return List.copyOf(out);
+    }
+
+    /** One send waiting for its outcome. */
+    private static final class Waiter {
+        final StoredInvoice stored;
+        final Bytes replyPathId;
+        final OnionMessagePayload payload;
+        final List<OnionMessages.Destination> destinations;
+        final Sinks.One<SendInvoiceResult> outcome = Sinks.one();
+        /** Index of the last destination the invoice was handed to. */
+        volatile int lastUsed = -1;
+
+        Waiter(StoredInvoice stored, Bytes replyPathId, OnionMessagePayload payload,
+                List<OnionMessages.Destination> destinations) {
+            this.stored = stored;
+            this.replyPathId = replyPathId;
+            this.payload = payload;
+            this.destinations = destinations;
+        }
+    }
+
+    private Mono<SendInvoiceResult> await(Prepared p, StoredInvoice stored, Duration timeout) {
+        Bytes32 hash = stored.paymentHash();
+        Bytes replyContext = replyContext(hash);
+        BlindedPath replyPath = signer.replyPath(config.replyPathIntermediates(), replyContext);
+        OnionMessagePayload payload = OnionMessagePayload.ofInvoice(p.invoice.tlvBytes()).withReplyPath(replyPath);
+        Waiter w = new Waiter(stored, signer.pathId(replyContext).bytes(), payload, p.destinations);
+        return Mono.defer(() -> {
+            // Registered before the first write: a reply (or a payment) can beat its completion.
+            byPaymentHash.put(hash, w);
+            byReplyPathId.put(w.replyPathId, w);
+            List<Mono<SendInvoiceResult>> racers = new ArrayList<>(4);
+            racers.add(w.outcome.asMono());
+            racers.add(deliver(w).then(Mono.never()));
+            racers.add(Mono.delay(timeout, timers).then(settleAtTimeout(w)));
+            if (config.resendAtHalfTimeout()) {
+                racers.add(Mono.delay(timeout.dividedBy(2), timers).then(resend(w)).then(Mono.never()));
+            }
+            return Mono.firstWithSignal(racers);
+        }).doFinally(s -> {
+            byPaymentHash.remove(hash, w);
+            byReplyPathId.remove(w.replyPathId, w);
+        });
+    }
+
+    /**
+     * Hands the invoice to the first {@code parallelPaths} reachable destinations, in order (Core
+     * Lightning tries the invreq_paths in order). None reachable is 1003.
+     */
+    private Mono<Void> deliver(Waiter w) {
+        List<Throwable> failures = new ArrayList<>();
+        return Flux.range(0, w.destinations.size())
+                .concatMap(i -> messenger.send(w.destinations.get(i), w.payload)
+                        .thenReturn(i)
+                        .onErrorResume(OnionMessengerException.class, e -> {
+                            synchronized (failures) {
+                                failures.add(e);
+                            }
+                            return Mono.empty();
+                        }))
+                .take(config.parallelPaths())
+                .collectList()
+                .flatMap(used -> {
+                    if (used.isEmpty()) {
+                        Throwable last = failures.isEmpty() ? null : failures.get(failures.size() - 1);
+                        return Mono.error(SendInvoiceException.unreachable(
+                                "no reachable destination among " + w.destinations.size() + ": " + summary(failures), last));
+                    }
+                    w.lastUsed = used.get(used.size() - 1);
+                    return Mono.empty();
+                });
+    }
+
+    /**
+     * BOLT 4, Onion Messages: SHOULD retry via another path when no response came. Sends once more
+     * over the next reachable destination after the last one used (wrapping round, so a single path
+     * is tried again). A failure here changes nothing: the timeout still decides.
+     */
+    private Mono<Void> resend(Waiter w) {
+        int n = w.destinations.size();
+        int start = w.lastUsed + 1;
+        return Flux.range(0, n)
+                .map(k -> (start + k) % n)
+                .concatMap(i -> messenger.send(w.destinations.get(i), w.payload).thenReturn(i)
+                        .onErrorResume(OnionMessengerException.class, e -> Mono.empty()))
+                .next()
+                .doOnNext(i -> w.lastUsed = i)
+                .then();
+    }
+
+    /**
+     * At the timeout, the store decides: expiring the invoice is atomic against {@code markPaid}, so
+     * either the payment already won (we report it paid) or no payment can win any more (1005).
+     */
+    private Mono<SendInvoiceResult> settleAtTimeout(Waiter w) {
+        return Mono.defer(() -> {
+            long nowMillis = clock.millis();
+            long expiresAtMillis = w.stored.expiresAt() * 1000;
+            if (nowMillis < expiresAtMillis) {
+                // Our timer ran ahead of the clock the invoice is dated by: wait for its expiry.
+                return Mono.delay(Duration.ofMillis(expiresAtMillis - nowMillis), timers).then(settleAtTimeout(w));
+            }
+            return store.expire(nowMillis / 1000)
+                    .then(store.findByPaymentHash(w.stored.paymentHash()))
+                    .flatMap(current -> current.status() == InvoiceStatus.PAID
+                            ? Mono.just(SendInvoiceResult.of(current))
+                            : Mono.<SendInvoiceResult>empty())
+                    .switchIfEmpty(Mono.error(() -> SendInvoiceException.timeout(w.stored.bolt12())));
+        });
+    }
+
+    private void onInbound(InboundOnionMessage m) {
+        Optional<Bytes> error = m.payload().invoiceError();
+        if (error.isEmpty()) {
+            return; // not for this use case (e.g. an invoice_request for the payer side)
+        }
+        if (m.pathId().isEmpty()) {
+            LOG.log(Level.INFO, "ignored an invoice_error that came on no path of ours");
+            return;
+        }
+        Waiter w = byReplyPathId.get(m.pathId().get());
+        if (w == null || !signer.recognise(m.pathId().get(), replyContext(w.stored.paymentHash()))) {
+            LOG.log(Level.INFO, "ignored an invoice_error on a reply path we are not waiting on");
+            return;
+        }
+        InvoiceError decoded;
+        try {
+            decoded = InvoiceError.decode(error.get().toArray());
+        } catch (DecodeException e) {
+            LOG.log(Level.INFO, "ignored a malformed invoice_error: {0}", e.getMessage());
+            return;
+        }
+        w.outcome.tryEmitError(SendInvoiceException.invoiceErrorReceived(decoded));
+    }
+
+    /**
+     * The entry point for the host node's HTLC layer: an HTLC that ends at us over one of our blinded
+     * payment paths. Checks the path's data ({@code path_id} of this payment hash, constraints), the
+     * invoice (exists, unpaid, unexpired, amount between {@code invoice_amount} and twice it, as Core
+     * Lightning checks), then marks it paid in the store exactly once and wakes its waiter, if any.
+     */
+    public Mono<PaymentDecision> acceptPayment(IncomingPayment payment) {
+        Objects.requireNonNull(payment, "payment");
+        return Mono.defer(() -> {
+            BlindedPayments.ReceivedPayment data;
+            try {
+                data = signer.decryptPaymentData(payment.pathKey(), payment.encryptedRecipientData());
+            } catch (DecodeException e) {
+                return reject(PaymentDecision.Reason.NOT_FOR_US, "encrypted_recipient_data: " + e.getMessage());
+            }
+            if (data.isForward()) {
+                return reject(PaymentDecision.Reason.NOT_FOR_US, "the blinded data names a next hop");
+            }
+            Bytes32 hash = payment.paymentHash();
+            if (data.pathId().isEmpty() || !signer.recognise(data.pathId().get(), paymentContext(hash))) {
+                return reject(PaymentDecision.Reason.WRONG_PATH_ID, "path_id does not belong to this payment hash");
+            }
+            if (!data.allows(payment.amountMsat(), payment.cltvExpiry())) {
+                return reject(PaymentDecision.Reason.CONSTRAINTS, "payment_constraints refuse this HTLC");
+            }
+            long now = clock.instant().getEpochSecond();
+            return store.findByPaymentHash(hash)
+                    .flatMap(invoice -> settle(invoice, payment, now))
+                    .switchIfEmpty(reject(PaymentDecision.Reason.UNKNOWN_INVOICE, "no invoice with this payment hash"));
+        });
+    }
+
+    private Mono<PaymentDecision> settle(StoredInvoice invoice, IncomingPayment payment, long now) {
+        if (invoice.status() == InvoiceStatus.PAID) {
+            return reject(PaymentDecision.Reason.ALREADY_PAID, "already paid");
+        }
+        if (invoice.status() == InvoiceStatus.EXPIRED || invoice.isPastExpiry(now)) {
+            return reject(PaymentDecision.Reason.EXPIRED, "expired at " + invoice.expiresAt());
+        }
+        long amount = payment.amountMsat();
+        if (amount < invoice.amountMsat() || amount / 2 > invoice.amountMsat()) {
+            return reject(PaymentDecision.Reason.WRONG_AMOUNT,
+                    amount + " msat for an invoice of " + invoice.amountMsat() + " msat");
+        }
+        return store.markPaid(invoice.paymentHash(), amount, now).flatMap(outcome -> {
+            switch (outcome.kind()) {
+                case PAID: {
+                    StoredInvoice paid = outcome.invoice().orElseThrow();
+                    Waiter w = byPaymentHash.get(paid.paymentHash());
+                    if (w != null) {
+                        w.outcome.tryEmitValue(SendInvoiceResult.of(paid));
+                    }
+                    return Mono.just(new PaymentDecision.Settle(paid));
+                }
+                case ALREADY_PAID:
+                    return reject(PaymentDecision.Reason.ALREADY_PAID, "already paid");
+                case EXPIRED:
+                    return reject(PaymentDecision.Reason.EXPIRED, "expired");
+                default:
+                    return reject(PaymentDecision.Reason.UNKNOWN_INVOICE, "deleted");
+            }
+        });
+    }
+
+    private static Mono<PaymentDecision> reject(PaymentDecision.Reason reason, String detail) {
+        return Mono.just(new PaymentDecision.Reject(reason, detail));
+    }
+
+    /** The context our payment path's {@code path_id} authenticates. */
+    static Bytes paymentContext(Bytes32 paymentHash) {
+        return Bytes.wrap(PAYMENT_CONTEXT).concat(paymentHash.bytes());
+    }
+
+    /** The context our reply path's {@code path_id} authenticates (distinct from the payment's). */
+    static Bytes replyContext(Bytes32 paymentHash) {
+        return Bytes.wrap(REPLY_CONTEXT).concat(paymentHash.bytes());
+    }
+
+    private static String summary(List<Throwable> failures) {
+        StringBuilder sb = new StringBuilder();
+        synchronized (failures) {
+            for (Throwable t : failures) {
+                if (sb.length() > 0) {
+                    sb.append("; ");
+                }
+                sb.append(t.getMessage());
+            }
+        }
+        return sb.length() == 0 ? "none tried" : sb.toString();
+    }
+
+    @Override
+    public void dispose() {
+        inbound.dispose();
+    }
+
+    @Override
+    public boolean isDisposed() {
+        return inbound.isDisposed();
+    }
+}

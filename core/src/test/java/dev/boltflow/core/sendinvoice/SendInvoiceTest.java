@@ -1,0 +1,497 @@
+package dev.boltflow.core.sendinvoice;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.boltflow.core.bolt12.Bolt12Field;
+import dev.boltflow.core.bolt12.Bolt12String;
+import dev.boltflow.core.bolt12.ChainHashes;
+import dev.boltflow.core.bolt12.Invoice;
+import dev.boltflow.core.bolt12.InvoiceError;
+import dev.boltflow.core.bolt12.InvoiceReader;
+import dev.boltflow.core.bolt12.InvoiceRequest;
+import dev.boltflow.core.bytes.ByteWriter;
+import dev.boltflow.core.bytes.Bytes;
+import dev.boltflow.core.bytes.Bytes32;
+import dev.boltflow.core.crypto.Bolt12Signatures;
+import dev.boltflow.core.crypto.PrivateKey;
+import dev.boltflow.core.crypto.Signature;
+import dev.boltflow.core.onion.BlindedPath;
+import dev.boltflow.core.onion.OnionMessagePayload;
+import dev.boltflow.core.onion.OnionMessages;
+import dev.boltflow.core.onion.ReplyPaths;
+import dev.boltflow.core.sendinvoice.memory.InMemoryInvoiceStore;
+import dev.boltflow.core.sendinvoice.memory.InMemoryOnionNetwork;
+import dev.boltflow.core.testing.SchedulerClock;
+import dev.boltflow.core.tlv.TlvRecord;
+import dev.boltflow.core.tlv.TlvStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+/**
+ * The pipeline end to end over real onion messages between in-process nodes, with virtual time:
+ * paid, invoice_error (1004), timeout (1005 at exactly the timeout), expired (1002), unreachable
+ * (1003), races between payment and timer, cancellation, and what payments are refused.
+ */
+class SendInvoiceTest {
+    private static final Instant EPOCH = Instant.ofEpochSecond(1_800_000_000L);
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final long AMOUNT = 50_000;
+    private static final long BLOCK_HEIGHT = 900_000;
+
+    private final SecureRandom random = new SecureRandom();
+
+    /** Counts every send attempt, by destination, before handing it to the real messenger. */
+    static final class CountingMessenger implements OnionMessenger {
+        final OnionMessenger delegate;
+        final List<OnionMessages.Destination> attempts = new CopyOnWriteArrayList<>();
+
+        CountingMessenger(OnionMessenger delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Mono<Void> send(OnionMessages.Destination destination, OnionMessagePayload payload) {
+            return Mono.defer(() -> {
+                attempts.add(destination);
+                return delegate.send(destination, payload);
+            });
+        }
+
+        @Override
+        public Flux<InboundOnionMessage> inbound() {
+            return delegate.inbound();
+        }
+    }
+
+    /** A payee (us), a payer behind an introduction node, and what the payer receives. */
+    final class World {
+        final VirtualTimeScheduler vts = VirtualTimeScheduler.get();
+        final InMemoryOnionNetwork net = new InMemoryOnionNetwork(Schedulers.immediate(), random);
+        final PrivateKey payeeKey = PrivateKey.random(random);
+        final PrivateKey payerKey = PrivateKey.random(random);
+        final PrivateKey introKey = PrivateKey.random(random);
+        final InMemoryOnionNetwork.Node payee;
+        final InMemoryOnionNetwork.Node payer;
+        final InMemoryOnionNetwork.Node intro;
+        final CountingMessenger messenger;
+        final InMemoryInvoiceStore store = new InMemoryInvoiceStore();
+        final SendInvoice service;
+        final List<InboundOnionMessage> payerInbox = new CopyOnWriteArrayList<>();
+        final Disposable inbox;
+
+        World(boolean payeeNoConnect, boolean introReachable) {
+            payee = net.addNode(payeeKey, true, payeeNoConnect);
+            payer = net.addNode(payerKey, false, true);
+            intro = net.addNode(introKey, introReachable, false);
+            net.connect(intro.nodeId(), payer.nodeId());
+            messenger = new CountingMessenger(payee);
+            service = new SendInvoice(SendInvoiceConfig.defaults(ChainHashes.REGTEST), store, messenger,
+                    new LocalNodeSigner(payeeKey, random), () -> BLOCK_HEIGHT, new SchedulerClock(vts, EPOCH), vts,
+                    Schedulers.immediate(), random);
+            inbox = payer.inbound().subscribe(payerInbox::add);
+        }
+
+        World() {
+            this(false, true);
+        }
+
+        long now() {
+            return EPOCH.getEpochSecond() + vts.now(java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        /** A signed invoice_request whose invreq_paths lead to the payer through the introduction node. */
+        String invreq(TlvRecord... extra) {
+            BlindedPath path = new ReplyPaths(payerKey).create(List.of(intro.nodeId()),
+                    Bytes.wrap("invreq".getBytes(StandardCharsets.US_ASCII)), random);
+            return invreq(List.of(path), extra);
+        }
+
+        String invreq(List<BlindedPath> paths, TlvRecord... extra) {
+            List<TlvRecord> records = new ArrayList<>(List.of(
+                    new TlvRecord(Bolt12Field.INVREQ_METADATA, Bytes32.random(random).bytes()),
+                    new TlvRecord(Bolt12Field.OFFER_DESCRIPTION, Bytes.wrap("refund".getBytes(StandardCharsets.UTF_8))),
+                    new TlvRecord(Bolt12Field.INVREQ_CHAIN, ChainHashes.REGTEST.bytes()),
+                    new TlvRecord(Bolt12Field.INVREQ_AMOUNT, tu64(AMOUNT)),
+                    new TlvRecord(Bolt12Field.INVREQ_PAYER_ID, payerKey.publicKey().bytes())));
+            if (!paths.isEmpty()) {
+                records.add(new TlvRecord(Bolt12Field.INVREQ_PATHS, Bytes.wrap(BlindedPath.encodeAll(paths))));
+            }
+            records.addAll(List.of(extra));
+            TlvStream unsigned = TlvStream.sorted(records);
+            Signature sig = Bolt12Signatures.sign(Bolt12Signatures.INVOICE_REQUEST, unsigned, payerKey, random);
+            return Bolt12String.encode(Bolt12String.INVOICE_REQUEST_HRP,
+                    unsigned.with(List.of(new TlvRecord(Bolt12Field.SIGNATURE, sig.bytes()))).encode());
+        }
+
+        /** The invoice the payer received last, checked with every rule a payer applies. */
+        Invoice receivedInvoice(String invreq) {
+            assertTrue(!payerInbox.isEmpty(), "the payer received nothing");
+            Invoice invoice = Invoice.decode(payerInbox.get(payerInbox.size() - 1).payload().invoice().orElseThrow().toArray());
+            assertEquals(List.of(), InvoiceReader.violations(invoice, InvoiceRequest.decode(invreq), now()));
+            return invoice;
+        }
+
+        BlindedPath replyPath() {
+            return payerInbox.get(payerInbox.size() - 1).payload().replyPath().orElseThrow();
+        }
+
+        /** What the payer's HTLC looks like when it reaches us over the invoice's blinded path. */
+        IncomingPayment htlc(Invoice invoice, long amount) {
+            BlindedPath path = invoice.invoicePaths().orElseThrow().get(0);
+            return new IncomingPayment(invoice.invoicePaymentHash().orElseThrow(), amount, BLOCK_HEIGHT + 100,
+                    path.firstPathKey(), path.hops().get(0).encryptedRecipientData());
+        }
+
+        PaymentDecision pay(Invoice invoice, long amount) {
+            return service.acceptPayment(htlc(invoice, amount)).block();
+        }
+
+        void replyWithError(InvoiceError error) {
+            payer.send(new OnionMessages.Destination.Path(replyPath()), OnionMessagePayload.ofInvoiceError(
+                    Bytes.wrap(error.encode()))).block();
+        }
+
+        InvoiceStatus stored(String label) {
+            return store.findByLabel(label).block().status();
+        }
+    }
+
+    private static Bytes tu64(long v) {
+        return Bytes.wrap(new ByteWriter().truncated(v).toByteArray());
+    }
+
+    private World[] holder() {
+        return new World[1];
+    }
+
+    @Test
+    void paid_before_timeout_resolves_with_the_payment() {
+        World[] w = holder();
+        String[] invreq = new String[1];
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            invreq[0] = w[0].invreq();
+            return w[0].service.send(SendInvoiceRequest.of(invreq[0], "paid"));
+        })
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(10))
+                .then(() -> {
+                    Invoice invoice = w[0].receivedInvoice(invreq[0]);
+                    assertInstanceOf(PaymentDecision.Settle.class, w[0].pay(invoice, AMOUNT));
+                })
+                .assertNext(r -> {
+                    assertEquals(InvoiceStatus.PAID, r.status());
+                    assertEquals(1, r.payIndex().getAsLong());
+                    assertEquals(AMOUNT, r.amountReceivedMsat().getAsLong());
+                    assertEquals(EPOCH.getEpochSecond() + 10, r.paidAt().getAsLong());
+                    assertEquals(r.paymentHash(), dev.boltflow.core.crypto.Hashes.sha256Of(r.paymentPreimage().orElseThrow().toArray()));
+                    assertEquals("refund", r.description());
+                    assertEquals(EPOCH.getEpochSecond() + 90, r.expiresAt());
+                })
+                .verifyComplete();
+        assertEquals(0, w[0].service.waiters());
+        assertEquals(0, w[0].service.pending());
+        assertEquals(InvoiceStatus.PAID, w[0].stored("paid"));
+    }
+
+    @Test
+    void invoice_error_on_our_reply_path_is_1004_with_its_fields() {
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "refused"));
+        })
+                .expectSubscription()
+                .then(() -> w[0].replyWithError(InvoiceError.of(Bolt12Field.INVOICE_AMOUNT, tu64(40_000), "amount too high")))
+                .expectErrorSatisfies(e -> {
+                    SendInvoiceException s = (SendInvoiceException) e;
+                    assertEquals(1004, s.code());
+                    SendInvoiceException.InvoiceErrorReceived d = (SendInvoiceException.InvoiceErrorReceived) s.data().orElseThrow();
+                    assertEquals(Bolt12Field.INVOICE_AMOUNT, d.erroneousField().getAsLong());
+                    assertEquals(tu64(40_000), d.suggestedValue().orElseThrow());
+                    assertEquals("amount too high", d.error());
+                })
+                .verify();
+        assertEquals(0, w[0].service.waiters());
+    }
+
+    @Test
+    void no_answer_is_1005_at_exactly_the_timeout_and_not_a_tick_before() {
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "silence"));
+        })
+                .expectSubscription()
+                .expectNoEvent(TIMEOUT.minusNanos(1))
+                .thenAwait(Duration.ofNanos(1))
+                .expectErrorSatisfies(e -> {
+                    SendInvoiceException s = (SendInvoiceException) e;
+                    assertEquals(1005, s.code());
+                    String invoice = ((SendInvoiceException.Timeout) s.data().orElseThrow()).invoice();
+                    assertEquals(w[0].store.findByLabel("silence").block().bolt12(), invoice);
+                })
+                .verify();
+        // Sent once, and once more at half the timeout (BOLT 4: SHOULD retry via another path).
+        assertEquals(2, w[0].payerInbox.size());
+        assertEquals(InvoiceStatus.EXPIRED, w[0].stored("silence"));
+    }
+
+    @Test
+    void expired_invoice_request_is_1002() {
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            return w[0].service.send(SendInvoiceRequest.of(
+                    w[0].invreq(new TlvRecord(Bolt12Field.OFFER_ABSOLUTE_EXPIRY, tu64(EPOCH.getEpochSecond() - 1))), "old"));
+        })
+                .expectErrorSatisfies(e -> assertEquals(1002, ((SendInvoiceException) e).code()))
+                .verify();
+        assertEquals(null, w[0].store.findByLabel("old").block());
+        assertTrue(w[0].messenger.attempts.isEmpty());
+    }
+
+    @Test
+    void unreachable_tries_every_path_then_is_1003() {
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World(false, false); // the introduction node has no address and no route leads there
+            BlindedPath p1 = new ReplyPaths(w[0].payerKey).create(List.of(w[0].intro.nodeId()), Bytes.fromHex("01"), random);
+            BlindedPath p2 = new ReplyPaths(w[0].payerKey).create(List.of(w[0].intro.nodeId()), Bytes.fromHex("02"), random);
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(List.of(p1, p2)), "nowhere"));
+        })
+                .expectErrorSatisfies(e -> assertEquals(1003, ((SendInvoiceException) e).code()))
+                .verify();
+        assertEquals(2, w[0].messenger.attempts.size());
+    }
+
+    @Test
+    void noconnect_without_a_route_is_1003_and_a_route_is_used_when_there_is_one() {
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World(true, true); // fetchinvoice-noconnect
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "noconnect"));
+        })
+                .expectErrorSatisfies(e -> assertEquals(1003, ((SendInvoiceException) e).code()))
+                .verify();
+        assertTrue(!w[0].net.connected(w[0].payee.nodeId(), w[0].intro.nodeId()));
+
+        World[] v = holder();
+        StepVerifier.withVirtualTime(() -> {
+            v[0] = new World(true, true);
+            PrivateKey relayKey = PrivateKey.random(random);
+            InMemoryOnionNetwork.Node relay = v[0].net.addNode(relayKey, false, false);
+            v[0].net.connect(v[0].payee.nodeId(), relay.nodeId());
+            v[0].net.connect(relay.nodeId(), v[0].intro.nodeId());
+            return v[0].service.send(SendInvoiceRequest.of(v[0].invreq(), "routed"));
+        })
+                .expectSubscription()
+                .then(() -> assertEquals(1, v[0].payerInbox.size()))
+                .thenCancel()
+                .verify();
+    }
+
+    @Test
+    void no_invreq_paths_sends_to_the_payer_id() {
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            w[0].net.connect(w[0].payee.nodeId(), w[0].intro.nodeId());
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(List.of()), "direct"));
+        })
+                .expectSubscription()
+                .then(() -> {
+                    assertEquals(1, w[0].payerInbox.size());
+                    assertInstanceOf(OnionMessages.Destination.Node.class, w[0].messenger.attempts.get(0));
+                })
+                .thenCancel()
+                .verify();
+    }
+
+    @Test
+    void payment_just_before_the_timer_wins_and_one_at_the_timer_is_refused() {
+        World[] w = holder();
+        String[] invreq = new String[1];
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            invreq[0] = w[0].invreq();
+            return w[0].service.send(SendInvoiceRequest.of(invreq[0], "race"));
+        })
+                .expectSubscription()
+                .thenAwait(TIMEOUT.minusNanos(1))
+                .then(() -> assertInstanceOf(PaymentDecision.Settle.class, w[0].pay(w[0].receivedInvoice(invreq[0]), AMOUNT)))
+                .assertNext(r -> assertEquals(InvoiceStatus.PAID, r.status()))
+                .verifyComplete();
+
+        World[] v = holder();
+        StepVerifier.withVirtualTime(() -> {
+            v[0] = new World();
+            invreq[0] = v[0].invreq();
+            return v[0].service.send(SendInvoiceRequest.of(invreq[0], "late"));
+        })
+                .expectSubscription()
+                .thenAwait(TIMEOUT)
+                .expectErrorSatisfies(e -> assertEquals(1005, ((SendInvoiceException) e).code()))
+                .verify();
+        PaymentDecision late = v[0].pay(v[0].receivedInvoice(invreq[0]), AMOUNT);
+        assertEquals(PaymentDecision.Reason.EXPIRED, ((PaymentDecision.Reject) late).reason());
+        assertEquals(InvoiceStatus.EXPIRED, v[0].stored("late"));
+    }
+
+    @Test
+    void payment_after_an_invoice_error_still_marks_the_invoice_paid() {
+        World[] w = holder();
+        String[] invreq = new String[1];
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            invreq[0] = w[0].invreq();
+            return w[0].service.send(SendInvoiceRequest.of(invreq[0], "changed-mind"));
+        })
+                .expectSubscription()
+                .then(() -> w[0].replyWithError(InvoiceError.of("no thanks")))
+                .expectErrorSatisfies(e -> assertEquals(1004, ((SendInvoiceException) e).code()))
+                .verify();
+        PaymentDecision d = w[0].pay(w[0].receivedInvoice(invreq[0]), AMOUNT);
+        assertInstanceOf(PaymentDecision.Settle.class, d);
+        assertEquals(InvoiceStatus.PAID, w[0].stored("changed-mind"));
+    }
+
+    @Test
+    void duplicate_label_is_900_and_the_first_invoice_is_untouched() {
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "same"))
+                    .take(Duration.ofSeconds(1), w[0].vts)
+                    .then(w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "same")));
+        })
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(1))
+                .expectErrorSatisfies(e -> assertEquals(900, ((SendInvoiceException) e).code()))
+                .verify();
+        StoredInvoice first = w[0].store.findByLabel("same").block();
+        assertEquals(1, first.createdIndex());
+        assertEquals(InvoiceStatus.UNPAID, first.status());
+    }
+
+    @Test
+    void cancelling_removes_the_waiter_and_the_invoice_stays_payable() {
+        World[] w = holder();
+        String[] invreq = new String[1];
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            invreq[0] = w[0].invreq();
+            return w[0].service.send(SendInvoiceRequest.of(invreq[0], "cancelled"));
+        })
+                .expectSubscription()
+                .then(() -> assertEquals(1, w[0].service.waiters()))
+                .thenCancel()
+                .verify();
+        assertEquals(0, w[0].service.waiters());
+        assertEquals(0, w[0].service.pending());
+        assertInstanceOf(PaymentDecision.Settle.class, w[0].pay(w[0].receivedInvoice(invreq[0]), AMOUNT));
+    }
+
+    @Test
+    void wrong_amounts_and_wrong_path_ids_are_refused() {
+        World[] w = holder();
+        String[] invreqs = new String[2];
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            invreqs[0] = w[0].invreq();
+            invreqs[1] = w[0].invreq();
+            return Flux.merge(w[0].service.send(SendInvoiceRequest.of(invreqs[0], "a")),
+                    w[0].service.send(SendInvoiceRequest.of(invreqs[1], "b")));
+        })
+                .expectSubscription()
+                .then(() -> {
+                    Invoice a = Invoice.decode(w[0].payerInbox.get(0).payload().invoice().orElseThrow().toArray());
+                    Invoice b = Invoice.decode(w[0].payerInbox.get(1).payload().invoice().orElseThrow().toArray());
+                    assertEquals(PaymentDecision.Reason.WRONG_AMOUNT, reason(w[0].pay(a, AMOUNT - 1)));
+                    assertEquals(PaymentDecision.Reason.WRONG_AMOUNT, reason(w[0].pay(a, 2 * AMOUNT + 1)));
+                    // a's payment hash over b's blinded path: b's path_id does not authenticate a's hash.
+                    IncomingPayment crossed = new IncomingPayment(a.invoicePaymentHash().orElseThrow(), AMOUNT,
+                            BLOCK_HEIGHT + 100, w[0].htlc(b, AMOUNT).pathKey(), w[0].htlc(b, AMOUNT).encryptedRecipientData());
+                    assertEquals(PaymentDecision.Reason.WRONG_PATH_ID, reason(w[0].service.acceptPayment(crossed).block()));
+                    // Garbage blinded data is not ours.
+                    IncomingPayment garbage = new IncomingPayment(a.invoicePaymentHash().orElseThrow(), AMOUNT,
+                            BLOCK_HEIGHT + 100, w[0].htlc(a, AMOUNT).pathKey(), Bytes.fromHex("00".repeat(40)));
+                    assertEquals(PaymentDecision.Reason.NOT_FOR_US, reason(w[0].service.acceptPayment(garbage).block()));
+                    // Past the path's max_cltv_expiry.
+                    IncomingPayment tooLate = new IncomingPayment(a.invoicePaymentHash().orElseThrow(), AMOUNT,
+                            BLOCK_HEIGHT + 100_000, w[0].htlc(a, AMOUNT).pathKey(), w[0].htlc(a, AMOUNT).encryptedRecipientData());
+                    assertEquals(PaymentDecision.Reason.CONSTRAINTS, reason(w[0].service.acceptPayment(tooLate).block()));
+                    assertInstanceOf(PaymentDecision.Settle.class, w[0].pay(a, 2 * AMOUNT));
+                    assertEquals(PaymentDecision.Reason.ALREADY_PAID, reason(w[0].pay(a, AMOUNT)));
+                })
+                .assertNext(r -> assertEquals("a", r.label()))
+                .thenCancel()
+                .verify();
+        assertEquals(InvoiceStatus.UNPAID, w[0].stored("b"));
+    }
+
+    @Test
+    void invoice_error_on_a_path_we_never_made_is_ignored() {
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "spoofed"));
+        })
+                .expectSubscription()
+                .then(() -> {
+                    OnionMessagePayload spoof = OnionMessagePayload.ofInvoiceError(Bytes.wrap(InvoiceError.of("spoof").encode()));
+                    // No path_id at all, then a path_id the payee never made: both are ignored.
+                    w[0].payer.send(new OnionMessages.Destination.Node(w[0].payee.nodeId(), Optional.empty()), spoof).block();
+                    w[0].payer.send(new OnionMessages.Destination.Node(w[0].payee.nodeId(),
+                            Optional.of(Bytes32.random(random).bytes())), spoof).block();
+                    assertEquals(3, w[0].net.delivered()); // the invoice, and both spoofs reached the payee
+                })
+                .expectNoEvent(Duration.ofSeconds(10))
+                .thenAwait(TIMEOUT)
+                .expectErrorSatisfies(e -> assertEquals(1005, ((SendInvoiceException) e).code()))
+                .verify();
+    }
+
+    @Test
+    void too_many_pending_is_refused_with_catch_all() {
+        AtomicInteger refused = new AtomicInteger();
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            SendInvoice small = new SendInvoice(SendInvoiceConfig.defaults(ChainHashes.REGTEST).withMaxPending(1),
+                    w[0].store, w[0].messenger, new LocalNodeSigner(w[0].payeeKey, random), () -> BLOCK_HEIGHT,
+                    new SchedulerClock(w[0].vts, EPOCH), w[0].vts, Schedulers.immediate(), random);
+            return Flux.merge(small.send(SendInvoiceRequest.of(w[0].invreq(), "one")),
+                    small.send(SendInvoiceRequest.of(w[0].invreq(), "two"))
+                            .onErrorResume(SendInvoiceException.class, e -> {
+                                assertEquals(-1, e.code());
+                                refused.incrementAndGet();
+                                return Mono.empty();
+                            }));
+        })
+                .expectSubscription()
+                .then(() -> assertEquals(1, refused.get()))
+                .thenCancel()
+                .verify();
+    }
+
+    private static PaymentDecision.Reason reason(PaymentDecision d) {
+        return ((PaymentDecision.Reject) d).reason();
+    }
+}
