@@ -347,7 +347,8 @@ public final class SendInvoice implements Disposable {
             return reject(PaymentDecision.Reason.EXPIRED, "expired at " + invoice.expiresAt());
         }
         long amount = payment.amountMsat();
-        if (amount < invoice.amountMsat() || amount / 2 > invoice.amountMsat()) {
+        // At least invoice_amount and at most twice it (Core Lightning); written to never overflow.
+        if (amount < invoice.amountMsat() || amount - invoice.amountMsat() > invoice.amountMsat()) {
             return reject(PaymentDecision.Reason.WRONG_AMOUNT,
                     amount + " msat for an invoice of " + invoice.amountMsat() + " msat");
         }
