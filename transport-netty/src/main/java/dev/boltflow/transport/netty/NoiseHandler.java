@@ -395,6 +395,8 @@ public final class NoiseHandler extends ByteToMessageDecoder implements ChannelO
 
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        // A close asked for through the pipeline with no reason recorded is a plain local close.
+        PeerChannels.recordReason(ctx.channel(), CloseReason.of(Kind.LOCAL_DISCONNECT, "closed locally"));
         ctx.close(promise);
     }
 
