@@ -31,6 +31,9 @@ final class EmbeddedPair implements AutoCloseable {
         r.add(rightEvents);
         this.left = new EmbeddedChannel(l.toArray(new ChannelHandler[0]));
         this.right = new EmbeddedChannel(r.toArray(new ChannelHandler[0]));
+        // Timers move only with advanceTimeBy, never with the wall clock.
+        left.freezeTime();
+        right.freezeTime();
     }
 
     /** Moves bytes both ways until neither side has anything more to say. Returns bytes moved. */

@@ -60,8 +60,15 @@ class NoiseHandlerTest {
 
     private EmbeddedChannel channel(NoiseHandler handler) {
         EmbeddedChannel ch = new EmbeddedChannel(handler);
+        ch.freezeTime();
         channels.add(ch);
         return ch;
+    }
+
+    /** As when the socket reads EOF: closed by the transport, not through the pipeline. */
+    private static void peerHangsUp(EmbeddedChannel ch) {
+        ch.unsafe().close(ch.voidPromise());
+        ch.runPendingTasks();
     }
 
     private static byte[] message(int i, int length) {
@@ -213,7 +220,7 @@ class NoiseHandlerTest {
 
         responder.writeInbound(Unpooled.wrappedBuffer(Arrays.copyOf(actThree, 30)));
         assertTrue(responder.isActive(), "waits for the rest");
-        responder.close();
+        peerHangsUp(responder);
 
         CloseReason reason = PeerChannels.closeReason(responder).orElseThrow();
         assertEquals(Kind.HANDSHAKE_FAILED, reason.kind());
@@ -300,7 +307,7 @@ class NoiseHandlerTest {
         p.left.writeAndFlush(message(1, 50));
         byte[] frame = EmbeddedPair.outboundBytes(p.left);
         p.right.writeInbound(Unpooled.wrappedBuffer(frame, 0, 30));
-        p.right.close();
+        peerHangsUp(p.right);
         CloseReason reason = PeerChannels.closeReason(p.right).orElseThrow();
         assertEquals(Kind.REMOTE_CLOSED, reason.kind());
         assertTrue(reason.detail().contains("middle of a frame"), reason.detail());
