@@ -27,9 +27,10 @@ final class NettyPeerConnection implements PeerConnection {
     private final boolean initiatedLocally;
     private final OutboundQueueHandler queue;
     private final Flux<WireMessage> inbound;
+    private final Mono<Void> closed;
 
     NettyPeerConnection(Connection connection, PeerInitializedEvent init, InetSocketAddress remoteAddress,
-                        boolean initiatedLocally, OutboundQueueHandler queue) {
+                        boolean initiatedLocally, OutboundQueueHandler queue, Mono<Void> closed) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.channel = connection.channel();
         this.remoteNodeId = init.remoteNodeId();
@@ -37,6 +38,7 @@ final class NettyPeerConnection implements PeerConnection {
         this.remoteAddress = remoteAddress;
         this.initiatedLocally = initiatedLocally;
         this.queue = Objects.requireNonNull(queue, "queue");
+        this.closed = Objects.requireNonNull(closed, "closed");
         // Records only: the reactive bridge releases nothing we care about (records are not ref-counted).
         this.inbound = connection.inbound().receiveObject().map(WireMessage.class::cast);
     }
@@ -89,12 +91,17 @@ final class NettyPeerConnection implements PeerConnection {
 
     @Override
     public Mono<Void> onClose() {
-        return connection.onDispose();
+        return closed; // after channelInactive passed our handlers: closeReason() is then set
     }
 
     @Override
     public Optional<CloseReason> closeReason() {
-        return channel.isActive() ? Optional.empty() : PeerChannels.closeReason(channel);
+        Optional<CloseReason> reason = PeerChannels.closeReason(channel);
+        if (reason.isEmpty() && !channel.isActive()) {
+            // Closed by the peer, and channelInactive has not reached our handlers yet.
+            return Optional.of(CloseReason.of(Kind.REMOTE_CLOSED, "peer closed the connection"));
+        }
+        return reason;
     }
 
     @Override

@@ -46,7 +46,7 @@ import reactor.netty.tcp.TcpServer;
  * {@link PeerManager} over reactor-netty. Each instance owns its {@link LoopResources} (released by
  * {@link #close()}); nothing global is used. Every channel gets, ahead of reactor-netty's reactive
  * bridge: {@link NoiseHandler} → {@link WireCodecHandler} → {@link IdleStateHandler} →
- * {@link Bolt1Handler} → {@link OutboundQueueHandler}. A connection becomes a
+ * {@link Bolt1Handler} → {@link OutboundQueueHandler} → {@link ClosedNotifier}. A connection becomes a
  * {@link PeerConnection} when {@link Bolt1Handler#initFuture()} succeeds; registration happens on
  * the event loop whether or not anyone still waits for it. See {@link PeerManager} for the
  * one-connection-per-node policy.
@@ -214,25 +214,27 @@ public final class NettyPeerManager implements PeerManager {
                 new IdleStateHandler(config.pingInterval().toNanos(), 0, 0, TimeUnit.NANOSECONDS));
         p.addBefore(NettyPipeline.ReactiveBridge, "boltflow.bolt1", bolt1);
         p.addBefore(NettyPipeline.ReactiveBridge, "boltflow.queue", queue);
-        bolt1.initFuture().addListener(f -> {
-            if (f.isSuccess()) {
-                onReady(channel, (PeerInitializedEvent) f.getNow(), outbound, queue, ready);
-            }
-        });
-        channel.closeFuture().addListener(f -> {
-            channels.remove(channel);
+        ClosedNotifier notifier = new ClosedNotifier(() -> {
             CloseReason reason = closedEvent(channel, outbound);
             if (ready != null) {
                 ready.tryEmitError(new PeerClosedException(reason));
             }
         });
+        p.addBefore(NettyPipeline.ReactiveBridge, "boltflow.closed", notifier);
+        channel.closeFuture().addListener(f -> channels.remove(channel));
+        bolt1.initFuture().addListener(f -> {
+            if (f.isSuccess()) {
+                onReady(channel, (PeerInitializedEvent) f.getNow(), outbound, queue, notifier, ready);
+            }
+        });
     }
 
     /** On the event loop, once both inits are exchanged. */
-    private void onReady(Channel channel, PeerInitializedEvent init, boolean outbound,
-                         OutboundQueueHandler queue, Sinks.One<PeerConnection> ready) {
+    private void onReady(Channel channel, PeerInitializedEvent init, boolean outbound, OutboundQueueHandler queue,
+                         ClosedNotifier notifier, Sinks.One<PeerConnection> ready) {
         InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
-        NettyPeerConnection connection = new NettyPeerConnection(Connection.from(channel), init, remote, outbound, queue);
+        NettyPeerConnection connection = new NettyPeerConnection(Connection.from(channel), init, remote, outbound,
+                queue, notifier.onClosed());
         if (closed) {
             connection.close(CloseReason.of(Kind.SHUTDOWN, "peer manager is closing"));
             return;

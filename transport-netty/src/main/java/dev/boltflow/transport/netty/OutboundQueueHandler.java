@@ -9,7 +9,10 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,8 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class OutboundQueueHandler extends ChannelDuplexHandler {
     private final long maxQueuedBytes;
     private final AtomicLong queuedBytes = new AtomicLong();
-    /** Event loop only. */
-    private final ArrayDeque<Entry> queue = new ArrayDeque<>();
+    /** Filled from any thread, drained on the event loop. */
+    private final Queue<Entry> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private volatile ChannelHandlerContext ctx;
     private volatile boolean closed;
 
@@ -63,28 +67,37 @@ public final class OutboundQueueHandler extends ChannelDuplexHandler {
             throw new PeerQueueFullException(after - size, size, maxQueuedBytes);
         }
         promise.addListener(f -> queuedBytes.addAndGet(-size));
-        Entry entry = new Entry(message, promise);
+        // The queue fixes the order: messages go out in the order enqueue was called, from any thread.
+        queue.add(new Entry(message, promise));
         if (c.executor().inEventLoop()) {
-            offer(c, entry);
-        } else {
-            c.executor().execute(() -> offer(c, entry));
+            drain(c);
+        } else if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                c.executor().execute(() -> {
+                    drainScheduled.set(false);
+                    drain(c);
+                });
+            } catch (RejectedExecutionException e) {
+                drainScheduled.set(false);
+                closed = true;
+                failAll(c); // the event loop is gone: so is the channel
+            }
         }
         return promise;
     }
 
-    private void offer(ChannelHandlerContext c, Entry entry) {
+    /** Event loop only. */
+    private void drain(ChannelHandlerContext c) {
         if (closed) {
-            entry.promise.tryFailure(closedException(c));
+            failAll(c);
             return;
         }
-        queue.add(entry);
-        drain(c);
-    }
-
-    private void drain(ChannelHandlerContext c) {
         boolean wrote = false;
-        while (!queue.isEmpty() && c.channel().isWritable()) {
+        while (c.channel().isWritable()) {
             Entry e = queue.poll();
+            if (e == null) {
+                break;
+            }
             c.write(e.message, e.promise);
             wrote = true;
         }
@@ -117,14 +130,14 @@ public final class OutboundQueueHandler extends ChannelDuplexHandler {
 
     private void failAll(ChannelHandlerContext ctx) {
         closed = true;
-        if (queue.isEmpty()) {
+        Entry entry = queue.poll();
+        if (entry == null) {
             return;
         }
         PeerClosedException e = closedException(ctx);
-        Entry entry;
-        while ((entry = queue.poll()) != null) {
+        do {
             entry.promise.tryFailure(e);
-        }
+        } while ((entry = queue.poll()) != null);
     }
 
     private static PeerClosedException closedException(ChannelHandlerContext ctx) {
