@@ -203,7 +203,13 @@ public final class Bolt1Handler extends ChannelDuplexHandler {
                 WireMessage.Ping ping = (WireMessage.Ping) message;
                 // BOLT 1: answer with num_pong_bytes zeros if below 65532, else ignore.
                 if (ping.expectsPong()) {
-                    ctx.writeAndFlush(ping.pong());
+                    if (ctx.channel().isWritable()) {
+                        ctx.writeAndFlush(ping.pong());
+                    } else {
+                        // BOLT 1 allows "limited precautions against ping flooding": a peer that
+                        // pings but does not read gets no more pongs piled up in our buffer.
+                        log.debug("not answering a ping from {}: outbound buffer full", remoteNodeId);
+                    }
                 }
                 break;
             }
