@@ -20,7 +20,10 @@ import dev.boltflow.transport.PeerClosedException;
 import dev.boltflow.transport.PeerConnection;
 import dev.boltflow.transport.TransportConfig;
 import dev.boltflow.transport.testing.NoLeaks;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -30,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
 
 /** Real sockets on loopback, port 0; every manager is closed after each test. */
 @ExtendWith(NoLeaks.class)
@@ -195,6 +199,51 @@ class NettyPeerManagerTest {
         assertThrows(IllegalArgumentException.class, () -> atBob.send(atBob.remoteInit()).block(WAIT));
         atBob.send(testMessage(7, 3)).block(WAIT);
         assertEquals(7, seqOf(Mono.fromFuture(got).block(WAIT)));
+    }
+
+    @Test
+    void connectToASilentServer_failsWithHandshakeTimeout() throws Exception {
+        NettyPeerManager bob = nodes.node(config.withHandshakeTimeout(Duration.ofMillis(300)));
+        PrivateKey someone = PrivateKey.random(TestNodes.RANDOM);
+        try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress addr = (InetSocketAddress) silent.getLocalSocketAddress();
+            StepVerifier.create(bob.connect(someone.publicKey(), addr))
+                    .expectErrorSatisfies(e -> assertEquals(Kind.HANDSHAKE_TIMEOUT,
+                            ((PeerClosedException) e).reason().kind()))
+                    .verify(WAIT);
+        }
+        assertTrue(bob.connection(someone.publicKey()).isEmpty());
+    }
+
+    @Test
+    void connectToAClosedPort_failsWithTheSocketError() throws Exception {
+        NettyPeerManager bob = nodes.node(config);
+        InetSocketAddress addr;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            addr = (InetSocketAddress) s.getLocalSocketAddress();
+        }
+        StepVerifier.create(bob.connect(PrivateKey.random(TestNodes.RANDOM).publicKey(), addr))
+                .expectErrorMatches(e -> e instanceof java.net.ConnectException)
+                .verify(WAIT);
+    }
+
+    @Test
+    void inbound_followsDemand_andDeliversInOrder() {
+        NettyPeerManager alice = nodes.node(config);
+        NettyPeerManager bob = nodes.node(config);
+        InetSocketAddress addr = listen(alice);
+        CompletableFuture<PeerConnection> accepted = alice.inboundConnections().next().toFuture();
+        PeerConnection atBob = bob.connect(alice.nodeId(), addr).block(WAIT);
+        PeerConnection atAlice = Mono.fromFuture(accepted).block(WAIT);
+
+        StepVerifier.create(atAlice.inbound().map(TestNodes::seqOf), 0)
+                .then(() -> Flux.range(0, 5).concatMap(i -> atBob.send(testMessage(i, 1))).blockLast(WAIT))
+                .thenRequest(2)
+                .expectNext(0, 1)
+                .thenRequest(3)
+                .expectNext(2, 3, 4)
+                .then(atBob::dispose)
+                .verifyComplete();
     }
 
     @Test
