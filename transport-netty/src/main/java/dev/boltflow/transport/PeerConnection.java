@@ -30,7 +30,8 @@ public interface PeerConnection {
      * {@code warning}, {@code error} and unknown odd types (which BOLT 1 lets the node ignore). Only
      * one subscriber is allowed. Reads follow demand: without a subscriber or without demand the
      * socket is not read (backpressure), so pings go unanswered and the connection may end with
-     * {@link CloseReason.Kind#PONG_TIMEOUT} — subscribe promptly. Completes when the connection closes.
+     * {@link CloseReason.Kind#PONG_TIMEOUT} — subscribe promptly; a peer hanging up is also noticed
+     * only while reading. Completes when the connection closes.
      */
     Flux<WireMessage> inbound();
 

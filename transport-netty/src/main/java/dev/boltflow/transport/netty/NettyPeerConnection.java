@@ -86,7 +86,8 @@ final class NettyPeerConnection implements PeerConnection {
             } catch (PeerException e) {
                 return Mono.error(e);
             }
-        }).onErrorMap(e -> !(e instanceof PeerException) && !channel.isActive(), e -> closed());
+        }).onErrorMap(e -> !(e instanceof PeerException) && !(e instanceof IllegalArgumentException)
+                && !channel.isActive(), e -> closed()); // e.g. ClosedChannelException from a late write
     }
 
     @Override
