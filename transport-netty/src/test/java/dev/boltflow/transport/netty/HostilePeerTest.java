@@ -168,7 +168,7 @@ class HostilePeerTest {
 
     @Test
     void slowHandshake_timesOut() {
-        start(TransportConfig.defaults().withHandshakeTimeout(Duration.ofMillis(500)));
+        start(TransportConfig.defaults().withHandshakeTimeout(Duration.ofMillis(1000)));
         CompletableFuture<ConnectionClosed> closed = closedWith(Kind.HANDSHAKE_TIMEOUT);
         try (RawPeer raw = RawPeer.connect(address)) {
             raw.write(Arrays.copyOf(raw.actOne(alice.nodeId()), 10));
@@ -207,7 +207,7 @@ class HostilePeerTest {
 
     @Test
     void peerThatNeverAnswersPings_isClosed_whileAnsweringPeerStays() {
-        start(TransportConfig.defaults().withPingInterval(Duration.ofMillis(200)).withPongDeadline(Duration.ofMillis(400)));
+        start(TransportConfig.defaults().withPingInterval(Duration.ofMillis(200)).withPongDeadline(Duration.ofMillis(1000)));
         CompletableFuture<ConnectionClosed> closed = closedWith(Kind.PONG_TIMEOUT);
         try (RawPeer raw = RawPeer.connect(address)) {
             raw.handshake(alice.nodeId());

@@ -266,5 +266,18 @@ class NettyPeerManagerTest {
         assertThrows(IllegalStateException.class, () -> alice.connect(bob.nodeId(), addr).block(WAIT));
         Throwable refused = assertThrows(RuntimeException.class, () -> bob.connect(alice.nodeId(), addr).block(WAIT));
         assertFalse(refused instanceof IllegalStateException, "nobody listens any more: " + refused);
+
+        String aliceThreads = "boltflow-" + alice.nodeId().toHex().substring(0, 8);
+        assertTrue(threadsNamed(aliceThreads).isEmpty(), "alice's event loops are gone: " + threadsNamed(aliceThreads));
+        assertFalse(threadsNamed("boltflow-" + bob.nodeId().toHex().substring(0, 8)).isEmpty());
+        assertTrue(threadsNamed("reactor-tcp").isEmpty(), "no global TcpResources: " + threadsNamed("reactor-tcp"));
+    }
+
+    private static List<String> threadsNamed(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith(prefix))
+                .collect(Collectors.toList());
     }
 }
