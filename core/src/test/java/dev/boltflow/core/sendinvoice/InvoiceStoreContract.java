@@ -66,7 +66,9 @@ public abstract class InvoiceStoreContract {
     @AfterEach
     final void closeTheStore() throws Exception {
         StepVerifier.resetDefaultTimeout();
-        closeStore(store);
+        if (store != null) { // null when openStore() skipped the test
+            closeStore(store);
+        }
     }
 
     // ---- test data: the store treats the bolt12 string as opaque text -------------------------
