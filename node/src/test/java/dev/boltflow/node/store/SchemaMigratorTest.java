@@ -96,7 +96,7 @@ class SchemaMigratorTest {
     }
 
     @Test
-    void open_databaseNewerThanThisBuild_isRefusedAndReleasesTheFile() {
+    void open_databaseNewerThanThisBuild_isRefusedUntilRepaired() {
         new SchemaMigrator().migrate(h2()).blockLast(TIMEOUT);
         execute("INSERT INTO schema_version (version, description, checksum) VALUES (2, 'future', 0)");
 
@@ -107,7 +107,7 @@ class SchemaMigratorTest {
                 })
                 .verify(TIMEOUT);
 
-        // The failed open closed its pool: the file can be opened and repaired, then the store opens.
+        // Repaired, the same file opens.
         execute("DELETE FROM schema_version WHERE version = 2");
         R2dbcInvoiceStore store = R2dbcInvoiceStore.openH2File(dir.resolve("db")).block(TIMEOUT);
         store.close().block(TIMEOUT);
