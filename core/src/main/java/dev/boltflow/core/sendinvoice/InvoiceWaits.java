@@ -96,7 +96,9 @@ final class InvoiceWaits {
                 return;
             }
             done = true;
-            if (change.kind() == InvoiceChange.Kind.DELETED) {
+            // A deleted invoice that was paid or expired first still answers (changes of one invoice
+            // may be announced out of order); deleted while unpaid, there is nothing to answer.
+            if (change.invoice().status() == InvoiceStatus.UNPAID) {
                 sink.complete();
             } else {
                 sink.next(change.invoice());

@@ -1,0 +1,62 @@
+package dev.boltflow.node.store;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.boltflow.core.sendinvoice.InvoiceStore;
+import dev.boltflow.core.sendinvoice.InvoiceStoreContract;
+import dev.boltflow.core.sendinvoice.StoredInvoice;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/** The contract on the node's default store: an embedded H2 file. */
+class H2InvoiceStoreTest extends InvoiceStoreContract {
+    @TempDir
+    Path dir;
+
+    private Path database() {
+        return dir.resolve("invoices");
+    }
+
+    @Override
+    protected InvoiceStore openStore() {
+        return R2dbcInvoiceStore.openH2File(database()).block(TIMEOUT);
+    }
+
+    @Override
+    protected InvoiceStore reopenStore(InvoiceStore store) {
+        ((R2dbcInvoiceStore) store).close().block(TIMEOUT);
+        return openStore();
+    }
+
+    @Override
+    protected void closeStore(InvoiceStore store) {
+        ((R2dbcInvoiceStore) store).close().block(TIMEOUT);
+    }
+
+    @Test
+    void openH2File_newDatabase_createsTheFile() {
+        assertTrue(Files.exists(dir.resolve("invoices.mv.db")));
+    }
+
+    @Test
+    void operations_subscribedFromANonBlockingThread_runTheDriverOnBoundedElastic() {
+        AtomicReference<String> createdOn = new AtomicReference<>();
+        AtomicReference<String> foundOn = new AtomicReference<>();
+        StoredInvoice created = Mono.defer(() -> store.create(invoice("a", LATER)))
+                .doOnNext(i -> createdOn.set(Thread.currentThread().getName()))
+                .subscribeOn(Schedulers.parallel())
+                .block(TIMEOUT);
+        Mono.defer(() -> store.findByLabel(created.label()))
+                .doOnNext(i -> foundOn.set(Thread.currentThread().getName()))
+                .subscribeOn(Schedulers.parallel())
+                .block(TIMEOUT);
+
+        assertTrue(createdOn.get().startsWith("boundedElastic"), createdOn.get());
+        assertTrue(foundOn.get().startsWith("boundedElastic"), foundOn.get());
+    }
+}
