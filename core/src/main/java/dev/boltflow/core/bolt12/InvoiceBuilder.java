@@ -1,5 +1,6 @@
 package dev.boltflow.core.bolt12;
 
+import dev.boltflow.core.crypto.PaymentPreimage;
 import static dev.boltflow.core.bolt12.Bolt12Field.*;
 
 import dev.boltflow.core.bytes.ByteWriter;

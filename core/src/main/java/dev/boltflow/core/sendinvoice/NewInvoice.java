@@ -1,5 +1,6 @@
 package dev.boltflow.core.sendinvoice;
 
+import dev.boltflow.core.crypto.PaymentPreimage;
 import dev.boltflow.core.bytes.Bytes32;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package dev.boltflow.core.sendinvoice;
 
+import dev.boltflow.core.crypto.PaymentPreimage;
 import dev.boltflow.core.bolt12.Invoice;
 import dev.boltflow.core.bolt12.InvoiceBuilder;
 import dev.boltflow.core.bolt12.InvoiceError;

@@ -1,5 +1,6 @@
 package dev.boltflow.core.sendinvoice;
 
+import dev.boltflow.core.crypto.PaymentPreimage;
 import dev.boltflow.core.bytes.Bytes32;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.boltflow.core.sendinvoice;
 
+import dev.boltflow.core.crypto.PaymentPreimage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -14,7 +14,7 @@ import dev.boltflow.core.sendinvoice.InvoiceStore;
 import dev.boltflow.core.sendinvoice.InvoiceStoreException;
 import dev.boltflow.core.sendinvoice.MarkPaidOutcome;
 import dev.boltflow.core.sendinvoice.NewInvoice;
-import dev.boltflow.core.sendinvoice.PaymentPreimage;
+import dev.boltflow.core.crypto.PaymentPreimage;
 import dev.boltflow.core.sendinvoice.StoredInvoice;
 import io.r2dbc.h2.H2ConnectionConfiguration;
 import io.r2dbc.h2.H2ConnectionFactory;

@@ -7,7 +7,7 @@ import dev.boltflow.core.crypto.Hashes;
 import dev.boltflow.core.sendinvoice.InvoiceStatus;
 import dev.boltflow.core.sendinvoice.MarkPaidOutcome;
 import dev.boltflow.core.sendinvoice.NewInvoice;
-import dev.boltflow.core.sendinvoice.PaymentPreimage;
+import dev.boltflow.core.crypto.PaymentPreimage;
 import dev.boltflow.core.sendinvoice.StoredInvoice;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

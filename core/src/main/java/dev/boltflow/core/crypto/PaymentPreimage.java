@@ -1,7 +1,6 @@
-package dev.boltflow.core.sendinvoice;
+package dev.boltflow.core.crypto;
 
 import dev.boltflow.core.bytes.Bytes32;
-import dev.boltflow.core.crypto.Hashes;
 import java.security.SecureRandom;
 import java.util.Objects;
 
