@@ -3,7 +3,11 @@ package dev.boltflow.it.bench;
 import dev.boltflow.core.bolt12.Bolt12Check;
 import dev.boltflow.core.bolt12.Bolt12Field;
 import dev.boltflow.core.bolt12.Bolt12String;
+import dev.boltflow.core.bolt12.InvoiceBuilder;
 import dev.boltflow.core.bolt12.InvoiceRequest;
+import dev.boltflow.core.bytes.Bytes32;
+import dev.boltflow.core.crypto.PaymentPreimage;
+import dev.boltflow.core.onion.BlindedPayments;
 import dev.boltflow.core.bytes.ByteWriter;
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.crypto.Bolt12Signatures;
@@ -34,6 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class Bolt12Bench {
     private BenchFixtures f;
     private TlvStream unsignedInvoice;
+    private InvoiceRequest invreq;
 
     @Setup
     public void setup() {
@@ -49,6 +54,7 @@ public class Bolt12Bench {
         records.add(new TlvRecord(Bolt12Field.INVOICE_AMOUNT, Bytes.wrap(new ByteWriter().truncated(1_234_000L).toByteArray())));
         records.add(new TlvRecord(Bolt12Field.INVOICE_NODE_ID, f.payee.publicKey().bytes()));
         unsignedInvoice = TlvStream.sorted(records);
+        invreq = InvoiceRequest.decode(f.invreqString);
     }
 
     /** Decode an lnr1 with a 3-hop invreq_paths, apply the reader rules, verify its signature. */
@@ -56,6 +62,26 @@ public class Bolt12Bench {
     public boolean invreqDecodeVerify() {
         InvoiceRequest invreq = InvoiceRequest.decode(f.invreqString);
         return invreq.violations().isEmpty() && Bolt12Check.checkInvoiceRequestSignature(invreq).isEmpty();
+    }
+
+    /**
+     * What sendinvoice does to answer the request: a fresh preimage, a one-hop blinded payment path
+     * to us, the invoice mirroring every request field, its signature and its lni1 string.
+     */
+    @Benchmark
+    public String invoiceBuildSign() {
+        PaymentPreimage preimage = PaymentPreimage.random(f.random);
+        BlindedPayments.PaymentPath path = BlindedPayments.create(List.of(), new BlindedPayments.Recipient(
+                f.payee.publicKey(), Bytes32.random(f.random).bytes(), 1, Long.MAX_VALUE, 18, 902_016), f.random);
+        return InvoiceBuilder.forRequest(invreq)
+                .createdAt(1_795_000_000L)
+                .relativeExpiry(90)
+                .paymentHash(preimage.paymentHash())
+                .nodeId(f.payee.publicKey())
+                .paths(List.of(path))
+                .build()
+                .sign(f.payee, f.random)
+                .encode();
     }
 
     /** Merkle root, BIP-340 signature (with its self-check) and the lni1 string of an invoice. */
