@@ -113,7 +113,7 @@ public final class SendInvoice implements Disposable {
                     .subscribeOn(work)
                     .flatMap(p -> store.create(p.newInvoice)
                             .onErrorMap(DuplicateLabelException.class,
-                                    e -> SendInvoiceException.duplicateLabel(request.label()))
+                                    e -> SendInvoiceException.duplicateLabel(((DuplicateLabelException) e).existing()))
                             .flatMap(stored -> await(p, stored, request.timeout())))
                     .onErrorMap(e -> !(e instanceof SendInvoiceException),
                             e -> SendInvoiceException.other(String.valueOf(e.getMessage()), e))

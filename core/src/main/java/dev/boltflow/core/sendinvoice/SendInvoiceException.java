@@ -87,15 +87,28 @@ public final class SendInvoiceException extends RuntimeException {
         }
     }
 
-    /** The label that is taken. */
-    public record DuplicateLabel(String label) implements Data {
+    /**
+     * The label that is taken and, when known, the invoice that holds it: Core Lightning puts the
+     * existing invoice in the error's {@code data}.
+     */
+    public record DuplicateLabel(String label, Optional<StoredInvoice> existing) implements Data {
         public DuplicateLabel {
             Objects.requireNonNull(label, "label");
+            Objects.requireNonNull(existing, "existing");
+        }
+
+        public DuplicateLabel(String label) {
+            this(label, Optional.empty());
         }
 
         @Override
         public Map<String, Object> toMap() {
-            return Map.of("label", label);
+            return existing.isPresent() ? SendInvoiceResult.of(existing.get()).toMap() : Map.of("label", label);
+        }
+
+        @Override
+        public String toString() {
+            return "DuplicateLabel[label=" + label + (existing.isPresent() ? ", existing invoice" : "") + "]";
         }
     }
 
@@ -199,6 +212,13 @@ public final class SendInvoiceException extends RuntimeException {
     public static SendInvoiceException duplicateLabel(String label) {
         return new SendInvoiceException(Code.DUPLICATE_LABEL,
                 "Duplicate label '" + label + "': labels name one invoice each", new DuplicateLabel(label), null);
+    }
+
+    /** 900 with the invoice that already holds the label in {@code data}. */
+    public static SendInvoiceException duplicateLabel(StoredInvoice existing) {
+        return new SendInvoiceException(Code.DUPLICATE_LABEL,
+                "Duplicate label '" + existing.label() + "': labels name one invoice each",
+                new DuplicateLabel(existing.label(), Optional.of(existing)), null);
     }
 
     /**

@@ -49,6 +49,28 @@ public record SendInvoiceResult(
                 i.paymentPreimage());
     }
 
+    /**
+     * The answer with Core Lightning's field names and units ({@code sendinvoice.json}): hashes and
+     * preimages as hex, amounts in msat; optional fields only when present.
+     */
+    public java.util.Map<String, Object> toMap() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("label", label);
+        m.put("description", description);
+        m.put("payment_hash", paymentHash.toHex());
+        m.put("status", status.wireName());
+        m.put("created_index", createdIndex);
+        updatedIndex.ifPresent(v -> m.put("updated_index", v));
+        m.put("expires_at", expiresAt);
+        m.put("amount_msat", amountMsat);
+        m.put("bolt12", bolt12);
+        payIndex.ifPresent(v -> m.put("pay_index", v));
+        amountReceivedMsat.ifPresent(v -> m.put("amount_received_msat", v));
+        paidAt.ifPresent(v -> m.put("paid_at", v));
+        paymentPreimage.ifPresent(v -> m.put("payment_preimage", v.toHex()));
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
     @Override
     public String toString() {
         return "SendInvoiceResult[label=" + label + ", status=" + status + ", payment_hash=" + paymentHash

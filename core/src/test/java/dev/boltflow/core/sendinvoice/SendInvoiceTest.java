@@ -383,7 +383,15 @@ class SendInvoiceTest {
         })
                 .expectSubscription()
                 .thenAwait(Duration.ofSeconds(1))
-                .expectErrorSatisfies(e -> assertEquals(900, ((SendInvoiceException) e).code()))
+                .expectErrorSatisfies(e -> {
+                    SendInvoiceException s = (SendInvoiceException) e;
+                    assertEquals(900, s.code());
+                    // Core Lightning answers with the invoice that holds the label.
+                    SendInvoiceException.DuplicateLabel d = (SendInvoiceException.DuplicateLabel) s.data().orElseThrow();
+                    assertEquals(w[0].store.findByLabel("same").block(), d.existing().orElseThrow());
+                    assertEquals("same", d.toMap().get("label"));
+                    assertEquals(1L, d.toMap().get("created_index"));
+                })
                 .verify();
         StoredInvoice first = w[0].store.findByLabel("same").block();
         assertEquals(1, first.createdIndex());
