@@ -1,5 +1,6 @@
 package dev.boltflow.transport;
 
+import dev.boltflow.core.bolt12.ChainHashes;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.noise.TransportCipher;
 import dev.boltflow.core.wire.FeatureBits;
@@ -27,9 +28,8 @@ public record TransportConfig(Bytes32 chainHash, FeatureBits features, Duration 
                               Duration pingInterval, Duration pongDeadline, long maxQueuedBytesPerPeer,
                               int maxInboundConnections, int maxMessageLength) {
 
-    /** Bitcoin mainnet's genesis block hash as BOLT 0 writes it ({@code chain_hash}). */
-    public static final Bytes32 BITCOIN_MAINNET =
-            Bytes32.fromHex("6fe28c0ab6f1b372c1a6a246ae63f74f931e8365e15a089c68d6190000000000");
+    /** Bitcoin mainnet's {@code chain_hash} (BOLT 0); the one definition is {@link ChainHashes}. */
+    public static final Bytes32 BITCOIN_MAINNET = ChainHashes.BITCOIN;
 
     /**
      * {@code option_onion_messages} and {@code option_route_blinding} (optional), and the BOLT 9
