@@ -4,7 +4,11 @@ import dev.boltflow.core.bolt12.Invoice;
 import dev.boltflow.core.bolt12.UnsignedInvoice;
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
+import dev.boltflow.core.crypto.Bolt12Signatures;
+import dev.boltflow.core.crypto.Hashes;
 import dev.boltflow.core.crypto.PrivateKey;
+import dev.boltflow.core.crypto.Signature;
+import dev.boltflow.core.tlv.TlvStream;
 import dev.boltflow.core.crypto.PublicKey;
 import dev.boltflow.core.onion.BlindedPath;
 import dev.boltflow.core.onion.BlindedPayments;
@@ -15,6 +19,7 @@ import java.util.Objects;
 
 /** {@link NodeSigner} over a node key held in memory. */
 public final class LocalNodeSigner implements NodeSigner {
+    private static final byte[] PAYER_LABEL = "boltflow payer".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private final PrivateKey nodeKey;
     private final ReplyPaths paths;
     private final SecureRandom random;
@@ -48,6 +53,26 @@ public final class LocalNodeSigner implements NodeSigner {
     @Override
     public BlindedPath replyPath(List<PublicKey> intermediates, Bytes context) {
         return paths.create(intermediates, context, random);
+    }
+
+    @Override
+    public PublicKey payerId(Bytes invreqMetadata) {
+        return payerKey(invreqMetadata).publicKey();
+    }
+
+    @Override
+    public Signature signInvoiceRequest(TlvStream unsigned, Bytes invreqMetadata) {
+        return Bolt12Signatures.sign(Bolt12Signatures.INVOICE_REQUEST, unsigned, payerKey(invreqMetadata), random);
+    }
+
+    /** HMAC256(HMAC256("boltflow payer", node secret), metadata) as a scalar; never leaves this class. */
+    private PrivateKey payerKey(Bytes invreqMetadata) {
+        byte[] base = Hashes.hmacSha256(PAYER_LABEL, nodeKey.toBytes());
+        try {
+            return PrivateKey.fromBytes(Hashes.hmacSha256(base, invreqMetadata.toArray()));
+        } finally {
+            java.util.Arrays.fill(base, (byte) 0);
+        }
     }
 
     @Override

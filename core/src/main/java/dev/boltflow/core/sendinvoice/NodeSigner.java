@@ -34,6 +34,16 @@ public interface NodeSigner {
     BlindedPath replyPath(List<PublicKey> intermediates, Bytes context);
 
     /**
+     * The payer id for an invoice_request we write: a fresh key derived from the node secret and
+     * the request's {@code invreq_metadata}, so requests cannot be linked to our node id or to
+     * each other (BOLT 12: {@code invreq_metadata} MUST be unpredictable).
+     */
+    PublicKey payerId(Bytes invreqMetadata);
+
+    /** BOLT 12 signature of our invoice_request by the key of {@link #payerId}(metadata). */
+    dev.boltflow.core.crypto.Signature signInvoiceRequest(dev.boltflow.core.tlv.TlvStream unsigned, Bytes invreqMetadata);
+
+    /**
      * The recipient's decryption of its own hop of a blinded payment path (BOLT 4, Route
      * Blinding): {@code pathKey} is the HTLC's path key, the data its {@code encrypted_recipient_data}.
      *
