@@ -76,7 +76,7 @@ import reactor.core.scheduler.Scheduler;
  * handed to {@code cpu} with {@code publishOn} and a prefetch of {@value #PREFETCH}, so a peer that
  * floods us is read only as fast as we peel (reads follow demand); up to
  * {@value #MAX_RELAYS_IN_FLIGHT} relays per connection wait for their write at once. Sends run on
- * {@code cpu} too, and return there after a dial. Addresses are handed to the transport
+ * {@code cpu} too, and return there after a dial and after the write. Addresses are handed to the transport
  * unresolved: name resolution is its business.
  */
 public final class PeerOnionMessenger implements OnionMessenger, Disposable {
@@ -234,6 +234,7 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
         if (to.isEmpty()) {
             return drop(from, "not connected to the next hop " + next.nodeId() + " (we do not dial to relay)");
         }
+        attach(to.get());
         return to.get().send(new WireMessage.OnionMessage(forward.nextPathKey(), forward.nextPacket()))
                 .then(Mono.fromRunnable(relayed::incrementAndGet))
                 .onErrorResume(e -> drop(from, "relay to " + next.nodeId() + " failed: " + e.getMessage()))
@@ -287,7 +288,7 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
                 }
             }
             return dial(target).flatMap(c -> buildAndWrite(c, List.of(), destination, payload));
-        }).subscribeOn(cpu);
+        }).subscribeOn(cpu).publishOn(cpu); // the write completes on an event loop: hand the caller back to cpu
     }
 
     private static PublicKey target(OnionMessages.Destination destination) {

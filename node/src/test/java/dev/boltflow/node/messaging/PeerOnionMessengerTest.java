@@ -91,6 +91,22 @@ class PeerOnionMessengerTest {
     }
 
     @Test
+    void peelingAndSending_runOnTheCpuScheduler_notOnEventLoops() {
+        Node a = net.node(false);
+        Node b = net.node(true);
+        a.view.addNode(b.id(), List.of(b.networkAddress()), Optional.empty()); // a dials: a connect completes on a loop
+        CompletableFuture<String> deliveredOn = b.messenger.inbound().next()
+                .map(m -> Thread.currentThread().getName()).toFuture();
+
+        String sendCompletedOn = a.messenger.send(new OnionMessages.Destination.Node(b.id(), Optional.empty()),
+                payload("x")).then(Mono.fromCallable(() -> Thread.currentThread().getName())).block(WAIT);
+
+        assertTrue(sendCompletedOn.startsWith("parallel-"), sendCompletedOn);
+        String peeledOn = Mono.fromFuture(deliveredOn).block(WAIT);
+        assertTrue(peeledOn.startsWith("parallel-"), peeledOn);
+    }
+
+    @Test
     void send_toANodeBehindAConnectedPeer_isRelayedByThatPeer() {
         Node a = net.node(true);
         Node b = net.node(true);
