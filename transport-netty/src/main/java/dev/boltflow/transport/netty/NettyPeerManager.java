@@ -131,6 +131,9 @@ public final class NettyPeerManager implements PeerManager {
     private Mono<PeerConnection> sharedDial(PublicKey remoteNodeId, InetSocketAddress address) {
         AtomicReference<Mono<PeerConnection>> self = new AtomicReference<>();
         Mono<PeerConnection> attempt = dial(remoteNodeId, address)
+                // Forgotten before anyone sees the outcome: a connect made in reaction to a failure
+                // (e.g. to the node's next address) must not get this attempt's cached failure.
+                .doOnTerminate(() -> dialing.remove(remoteNodeId, self.get()))
                 .doFinally(signal -> dialing.remove(remoteNodeId, self.get()))
                 .cache();
         self.set(attempt);

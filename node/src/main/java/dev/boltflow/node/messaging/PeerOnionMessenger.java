@@ -1,0 +1,476 @@
+package dev.boltflow.node.messaging;
+
+import dev.boltflow.core.crypto.PrivateKey;
+import dev.boltflow.core.crypto.PublicKey;
+import dev.boltflow.core.onion.NextHop;
+import dev.boltflow.core.onion.OnionException;
+import dev.boltflow.core.onion.OnionMessagePayload;
+import dev.boltflow.core.onion.OnionMessages;
+import dev.boltflow.core.onion.PeelResult;
+import dev.boltflow.core.sendinvoice.InboundOnionMessage;
+import dev.boltflow.core.sendinvoice.NetworkView;
+import dev.boltflow.core.sendinvoice.OnionMessenger;
+import dev.boltflow.core.sendinvoice.OnionMessengerException;
+import dev.boltflow.core.sendinvoice.OnionMessengerException.Reason;
+import dev.boltflow.core.wire.FeatureBits;
+import dev.boltflow.core.wire.WireMessage;
+import dev.boltflow.transport.PeerClosedException;
+import dev.boltflow.transport.PeerConnection;
+import dev.boltflow.transport.PeerManager;
+import dev.boltflow.transport.PeerQueueFullException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The {@link OnionMessenger} over BOLT 8 peer connections ({@link PeerManager}).
+ *
+ * <p><b>Reading.</b> This messenger is the single reader of every connection's
+ * {@link PeerConnection#inbound()}: it attaches to each accepted connection
+ * ({@link PeerManager#inboundConnections()}), to those it dials, to those that exist when it is
+ * created, and to any connection it finds live when it sends or relays. A connection dialled
+ * elsewhere must go through {@link #connect} or be handed to {@link #attach} right away (an
+ * unread connection is not read at all and ends with a pong timeout). Messages other than
+ * {@code onion_message} come out of {@link #peerMessages()}.
+ *
+ * <p><b>Receiving</b> (BOLT 4, Onion Messages, reader): each message is peeled with our key.
+ * Deliver → {@link #inbound()} with its {@code path_id}; Forward → written to the next hop if we
+ * have a live connection to it that advertises {@code option_onion_messages} (we relay for others
+ * only to connected peers and never dial for them; a next hop given as a short channel id is
+ * dropped: we have no channels); Drop → logged at debug. Nothing that goes wrong with one message
+ * ends the reading of the connection.
+ *
+ * <p><b>Sending</b>: the target is the destination node, or the blinded path's introduction node
+ * (a {@code sciddir} one is {@link Reason#INVALID_DESTINATION}). If the target is us, the path is
+ * entered at our own hop and the next node is the first hop. Otherwise, in order: a live
+ * connection to the target (no intermediate hops); a shortest route over links — from us, our
+ * connected peers that advertise {@code option_onion_messages}, then the {@link NetworkView}'s
+ * links between other nodes, skipping intermediate nodes whose known features lack it; and unless
+ * {@code noConnect} (Core Lightning's {@code fetchinvoice-noconnect}), a direct connection to one
+ * of the target's known addresses, tried in order. No way there is {@link Reason#NO_ROUTE} with
+ * {@code noConnect} and {@link Reason#CONNECT_FAILED} without (no address, or every connect
+ * failed: the cause is the last failure). A full peer queue is {@link Reason#BUSY}.
+ *
+ * <p><b>Threads.</b> Building and peeling Sphinx packets is CPU work (about half a millisecond
+ * each): it runs on {@code cpu}, never on a Netty event loop. Each connection's messages are
+ * handed to {@code cpu} with {@code publishOn} and a prefetch of {@value #PREFETCH}, so a peer that
+ * floods us is read only as fast as we peel (reads follow demand); up to
+ * {@value #MAX_RELAYS_IN_FLIGHT} relays per connection wait for their write at once. Sends run on
+ * {@code cpu} too, and return there after a dial and after the write. Addresses are handed to the transport
+ * unresolved: name resolution is its business.
+ */
+public final class PeerOnionMessenger implements OnionMessenger, Disposable {
+    private static final Logger log = LoggerFactory.getLogger(PeerOnionMessenger.class);
+    /** Messages read ahead of peeling, per connection. */
+    static final int PREFETCH = 32;
+    /** Relays per connection waiting for the next hop's write at once. */
+    static final int MAX_RELAYS_IN_FLIGHT = 32;
+
+    private final PeerManager peers;
+    private final PrivateKey nodeKey;
+    private final PublicKey us;
+    private final NetworkView network;
+    private final boolean noConnect;
+    private final Scheduler cpu;
+    private final SecureRandom random;
+
+    private final ConcurrentMap<PeerConnection, Disposable.Swap> attached = new ConcurrentHashMap<>();
+    private final Sinks.Many<InboundOnionMessage> inbound = Sinks.many().multicast().directBestEffort();
+    private final Sinks.Many<PeerMessage> others = Sinks.many().multicast().directBestEffort();
+    private final Disposable accepting;
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong relayed = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile boolean disposed;
+
+    /**
+     * Starts reading every connection of {@code peers} (see the class comment).
+     *
+     * @param nodeKey   our node key: it must be the key {@code peers} authenticates with
+     * @param noConnect never dial to send (Core Lightning's {@code fetchinvoice-noconnect})
+     * @param cpu       where packets are built and peeled (e.g. {@code Schedulers.parallel()})
+     */
+    public PeerOnionMessenger(PeerManager peers, PrivateKey nodeKey, NetworkView network, boolean noConnect,
+            Scheduler cpu, SecureRandom random) {
+        this.peers = Objects.requireNonNull(peers, "peers");
+        this.nodeKey = Objects.requireNonNull(nodeKey, "nodeKey");
+        this.us = nodeKey.publicKey();
+        if (!us.equals(peers.nodeId())) {
+            throw new IllegalArgumentException("nodeKey is not the key of the peer manager's node " + peers.nodeId());
+        }
+        this.network = Objects.requireNonNull(network, "network");
+        this.noConnect = noConnect;
+        this.cpu = Objects.requireNonNull(cpu, "cpu");
+        this.random = Objects.requireNonNull(random, "random");
+        this.accepting = peers.inboundConnections().subscribe(this::attach,
+                e -> log.warn("inbound connections ended with an error; accepted peers are no longer read", e));
+        for (PeerConnection c : peers.connections()) {
+            attach(c);
+        }
+    }
+
+    public PublicKey nodeId() {
+        return us;
+    }
+
+    // ---- connections
+
+    /** Dials through the peer manager and attaches the connection (the way others should dial). */
+    public Mono<PeerConnection> connect(PublicKey nodeId, InetSocketAddress address) {
+        return peers.connect(nodeId, address).doOnNext(this::attach);
+    }
+
+    /**
+     * Starts reading {@code connection} if this messenger is not already reading it. Idempotent;
+     * a closed connection is ignored. Connections are told apart by identity.
+     */
+    public void attach(PeerConnection connection) {
+        Objects.requireNonNull(connection, "connection");
+        if (disposed || !connection.isActive()) {
+            return;
+        }
+        Disposable.Swap slot = Disposables.swap();
+        if (attached.putIfAbsent(connection, slot) != null) {
+            return;
+        }
+        PublicKey peer = connection.remoteNodeId();
+        slot.update(connection.inbound()
+                .publishOn(cpu, PREFETCH) // peel off the event loop; reads follow our pace
+                .flatMap(m -> handle(connection, m), MAX_RELAYS_IN_FLIGHT)
+                .doFinally(signal -> attached.remove(connection, slot))
+                .subscribe(null, e -> log.warn("reading from {} failed: {}", peer, e.toString())));
+        if (disposed) {
+            slot.dispose();
+        }
+        log.debug("reading peer {}", peer);
+    }
+
+    /** Connections being read now. */
+    public int attachedConnections() {
+        return attached.size();
+    }
+
+    /**
+     * Messages from our peers other than {@code onion_message}. Hot; a message nobody is ready
+     * for is not kept.
+     */
+    public Flux<PeerMessage> peerMessages() {
+        return others.asFlux();
+    }
+
+    // ---- receiving
+
+    @Override
+    public Flux<InboundOnionMessage> inbound() {
+        return inbound.asFlux();
+    }
+
+    /** Onion messages delivered to us so far. */
+    public long delivered() {
+        return delivered.get();
+    }
+
+    /** Onion messages relayed to a next hop so far (written to its connection). */
+    public long relayed() {
+        return relayed.get();
+    }
+
+    /** Onion messages ignored so far: bad packets, no connected next hop, failed relays. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    private Mono<Void> handle(PeerConnection from, WireMessage message) {
+        return Mono.defer(() -> {
+            if (!(message instanceof WireMessage.OnionMessage)) {
+                emit(others, new PeerMessage(from.remoteNodeId(), message));
+                return Mono.<Void>empty();
+            }
+            WireMessage.OnionMessage onion = (WireMessage.OnionMessage) message;
+            PeelResult result = OnionMessages.peel(nodeKey, onion.pathKey(), onion.onionMessagePacket());
+            if (result instanceof PeelResult.Deliver d) {
+                delivered.incrementAndGet();
+                emit(inbound, new InboundOnionMessage(d.payload(), d.pathId()));
+                return Mono.<Void>empty();
+            }
+            if (result instanceof PeelResult.Forward f) {
+                return relay(from, f);
+            }
+            PeelResult.Drop drop = (PeelResult.Drop) result;
+            return drop(from, drop.reason() + ": " + drop.detail());
+        }).onErrorResume(e -> {
+            log.warn("failed to handle {} from {}", message, from.remoteNodeId(), e);
+            dropped.incrementAndGet();
+            return Mono.empty();
+        });
+    }
+
+    /** BOLT 4, Onion Messages, reader: SHOULD forward the message to the next peer. */
+    private Mono<Void> relay(PeerConnection from, PeelResult.Forward forward) {
+        if (!(forward.next() instanceof NextHop.Node next)) {
+            return drop(from, "next hop " + forward.next() + " is a short channel id; we have no channels");
+        }
+        Optional<PeerConnection> to = usablePeer(next.nodeId());
+        if (to.isEmpty()) {
+            return drop(from, "not connected to the next hop " + next.nodeId() + " (we do not dial to relay)");
+        }
+        attach(to.get());
+        return to.get().send(new WireMessage.OnionMessage(forward.nextPathKey(), forward.nextPacket()))
+                .then(Mono.fromRunnable(relayed::incrementAndGet))
+                .onErrorResume(e -> drop(from, "relay to " + next.nodeId() + " failed: " + e.getMessage()))
+                .then();
+    }
+
+    private Mono<Void> drop(PeerConnection from, String why) {
+        dropped.incrementAndGet();
+        log.debug("dropped an onion message from {}: {}", from.remoteNodeId(), why);
+        return Mono.empty();
+    }
+
+    private static <T> void emit(Sinks.Many<T> sink, T value) {
+        Sinks.EmitResult r;
+        synchronized (sink) { // connections are handled on several threads; a sink wants serial emits
+            r = sink.tryEmitNext(value);
+        }
+        if (r.isFailure()) {
+            log.debug("no subscriber took {} ({})", value.getClass().getSimpleName(), r);
+        }
+    }
+
+    // ---- sending
+
+    @Override
+    public Mono<Void> send(OnionMessages.Destination destination, OnionMessagePayload payload) {
+        Objects.requireNonNull(destination, "destination");
+        Objects.requireNonNull(payload, "payload");
+        return Mono.defer(() -> {
+            if (disposed) {
+                return Mono.error(new IllegalStateException("the onion messenger is disposed"));
+            }
+            PublicKey target = target(destination);
+            if (target.equals(us)) {
+                if (destination instanceof OnionMessages.Destination.Node) {
+                    return Mono.error(failure(Reason.INVALID_DESTINATION, "the destination is our own node", null));
+                }
+                // We introduce the path: OnionMessages decrypts our own hop(s); the next node is the first hop.
+                return build(List.of(), destination, payload)
+                        .flatMap(out -> reach(firstHopNode(out)).flatMap(c -> write(c, out)));
+            }
+            Optional<PeerConnection> direct = usablePeer(target);
+            if (direct.isPresent()) {
+                return buildAndWrite(direct.get(), List.of(), destination, payload);
+            }
+            Optional<List<PublicKey>> route = route(target);
+            if (route.isPresent()) {
+                PeerConnection first = usablePeer(route.get().get(0)).orElse(null);
+                if (first != null) {
+                    return buildAndWrite(first, route.get(), destination, payload);
+                }
+            }
+            return dial(target).flatMap(c -> buildAndWrite(c, List.of(), destination, payload));
+        }).subscribeOn(cpu).publishOn(cpu); // the write completes on an event loop: hand the caller back to cpu
+    }
+
+    private static PublicKey target(OnionMessages.Destination destination) {
+        if (destination instanceof OnionMessages.Destination.Node n) {
+            return n.nodeId();
+        }
+        OnionMessages.Destination.Path p = (OnionMessages.Destination.Path) destination;
+        if (p.path().hops().isEmpty()) {
+            throw failure(Reason.INVALID_DESTINATION, "blinded path has no hops", null);
+        }
+        return p.path().firstNodeId().nodeId().orElseThrow(() -> failure(Reason.INVALID_DESTINATION,
+                "introduction node given as a short channel id (" + p.path().firstNodeId() + "); we have no channel graph",
+                null));
+    }
+
+    private static PublicKey firstHopNode(OnionMessages.Outgoing out) {
+        if (out.firstHop() instanceof NextHop.Node n) {
+            return n.nodeId();
+        }
+        throw failure(Reason.INVALID_DESTINATION,
+                "after our own hop the path goes on by short channel id " + out.firstHop() + "; we have no channels", null);
+    }
+
+    /** A live connection to {@code nodeId} or a new one (unless noConnect), back on {@code cpu}. */
+    private Mono<PeerConnection> reach(PublicKey nodeId) {
+        Optional<PeerConnection> live = usablePeer(nodeId);
+        return live.isPresent() ? Mono.just(live.get()) : dial(nodeId);
+    }
+
+    private Mono<PeerConnection> dial(PublicKey target) {
+        if (noConnect) {
+            return Mono.error(failure(Reason.NO_ROUTE,
+                    "no onion-message route to " + target + " and connecting is disabled (noConnect)", null));
+        }
+        List<NetworkView.Address> addresses = network.node(target)
+                .map(NetworkView.NodeInfo::addresses).orElse(List.of());
+        if (addresses.isEmpty()) {
+            return Mono.error(failure(Reason.CONNECT_FAILED,
+                    "no onion-message route to " + target + " and no known address to connect to", null));
+        }
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        return Flux.fromIterable(addresses)
+                .concatMap(a -> connect(target, InetSocketAddress.createUnresolved(a.host(), a.port()))
+                        .onErrorResume(e -> {
+                            failures.add(e);
+                            log.debug("connecting to {} at {} failed: {}", target, a, e.toString());
+                            return Mono.empty();
+                        }))
+                .next()
+                .switchIfEmpty(Mono.error(() -> connectFailed(target, addresses, failures)))
+                .flatMap(c -> supportsOnionMessages(c) ? Mono.just(c)
+                        : Mono.error(failure(Reason.CONNECT_FAILED,
+                                target + " does not advertise option_onion_messages", null)))
+                .publishOn(cpu); // the connect completes on an event loop
+    }
+
+    private static OnionMessengerException connectFailed(PublicKey target, List<NetworkView.Address> addresses,
+            List<Throwable> failures) {
+        Throwable last = failures.isEmpty() ? null : failures.get(failures.size() - 1);
+        OnionMessengerException e = failure(Reason.CONNECT_FAILED, "could not connect to " + target + " at "
+                + addresses + ": " + (last == null ? "no attempt" : last.toString()), last);
+        for (int i = 0; i < failures.size() - 1; i++) {
+            e.addSuppressed(failures.get(i));
+        }
+        return e;
+    }
+
+    private Mono<Void> buildAndWrite(PeerConnection firstHop, List<PublicKey> intermediates,
+            OnionMessages.Destination destination, OnionMessagePayload payload) {
+        return build(intermediates, destination, payload).flatMap(out -> write(firstHop, out));
+    }
+
+    private Mono<OnionMessages.Outgoing> build(List<PublicKey> intermediates, OnionMessages.Destination destination,
+            OnionMessagePayload payload) {
+        return Mono.fromCallable(() -> {
+            try {
+                return OnionMessages.build(nodeKey, intermediates, destination, payload, random);
+            } catch (OnionException e) {
+                throw failure(Reason.INVALID_DESTINATION, e.getMessage(), e);
+            }
+        });
+    }
+
+    private Mono<Void> write(PeerConnection connection, OnionMessages.Outgoing out) {
+        if (!out.firstHop().equals(new NextHop.Node(connection.remoteNodeId()))) {
+            return Mono.error(new IllegalStateException("built for " + out.firstHop() + ", not for "
+                    + connection.remoteNodeId()));
+        }
+        attach(connection);
+        return connection.send(new WireMessage.OnionMessage(out.pathKey(), out.packet()))
+                .onErrorMap(PeerQueueFullException.class, e -> failure(Reason.BUSY,
+                        "the queue to " + connection.remoteNodeId() + " is full", e))
+                .onErrorMap(PeerClosedException.class, e -> failure(Reason.CONNECT_FAILED,
+                        "the connection to " + connection.remoteNodeId() + " closed: " + e.reason(), e));
+    }
+
+    /**
+     * BFS over links: from us to our connected peers that advertise {@code option_onion_messages},
+     * then over the network view's links; returns the nodes between us and {@code target}, both
+     * excluded (so the first is one of our peers), or empty when none is known.
+     */
+    private Optional<List<PublicKey>> route(PublicKey target) {
+        Map<PublicKey, PublicKey> previous = new HashMap<>();
+        Deque<PublicKey> queue = new ArrayDeque<>();
+        previous.put(us, us);
+        for (PeerConnection c : peers.connections()) {
+            PublicKey peer = c.remoteNodeId();
+            if (supportsOnionMessages(c) && !peer.equals(target) && previous.putIfAbsent(peer, us) == null) {
+                queue.add(peer);
+            }
+        }
+        while (!queue.isEmpty()) {
+            PublicKey at = queue.poll();
+            for (PublicKey next : network.links(at)) {
+                if (previous.containsKey(next)) {
+                    continue;
+                }
+                if (next.equals(target)) {
+                    List<PublicKey> hops = new ArrayList<>();
+                    for (PublicKey p = at; !p.equals(us); p = previous.get(p)) {
+                        hops.add(p);
+                    }
+                    Collections.reverse(hops);
+                    return Optional.of(List.copyOf(hops));
+                }
+                if (!network.node(next).map(NetworkView.NodeInfo::mayRelayOnionMessages).orElse(true)) {
+                    continue; // known not to handle onion messages
+                }
+                previous.put(next, at);
+                queue.add(next);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A live connection to {@code nodeId} whose peer advertises {@code option_onion_messages}. */
+    private Optional<PeerConnection> usablePeer(PublicKey nodeId) {
+        return peers.connection(nodeId).filter(PeerConnection::isActive).filter(PeerOnionMessenger::supportsOnionMessages);
+    }
+
+    /** BOLT 9: only peers that advertise {@code option_onion_messages} handle {@code onion_message}. */
+    private static boolean supportsOnionMessages(PeerConnection c) {
+        return c.remoteInit().combinedFeatures().supports(FeatureBits.Feature.ONION_MESSAGES);
+    }
+
+    private static OnionMessengerException failure(Reason reason, String message, Throwable cause) {
+        return cause == null ? new OnionMessengerException(reason, message)
+                : new OnionMessengerException(reason, message, cause);
+    }
+
+    // ---- lifecycle
+
+    /**
+     * Stops reading every connection and accepting new ones, and completes {@link #inbound()} and
+     * {@link #peerMessages()}. The peer manager and its connections stay open: close them after.
+     */
+    @Override
+    public void dispose() {
+        if (disposed) {
+            return;
+        }
+        disposed = true;
+        accepting.dispose();
+        for (Disposable.Swap slot : attached.values()) {
+            slot.dispose();
+        }
+        attached.clear();
+        synchronized (inbound) {
+            inbound.tryEmitComplete();
+        }
+        synchronized (others) {
+            others.tryEmitComplete();
+        }
+    }
+
+    @Override
+    public boolean isDisposed() {
+        return disposed;
+    }
+
+    @Override
+    public String toString() {
+        return "PeerOnionMessenger[" + us + ", " + attached.size() + " peers read" + (noConnect ? ", noconnect" : "") + "]";
+    }
+}
