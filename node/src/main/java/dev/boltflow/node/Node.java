@@ -1,0 +1,217 @@
+package dev.boltflow.node;
+
+import dev.boltflow.core.crypto.PrivateKey;
+import dev.boltflow.core.crypto.PublicKey;
+import dev.boltflow.core.payer.Payer;
+import dev.boltflow.core.payer.PaymentSender;
+import dev.boltflow.core.payer.memory.InMemoryInvoiceRequestStore;
+import dev.boltflow.core.sendinvoice.BlockHeight;
+import dev.boltflow.core.sendinvoice.LocalNodeSigner;
+import dev.boltflow.core.sendinvoice.NetworkView;
+import dev.boltflow.core.sendinvoice.SendInvoice;
+import dev.boltflow.core.sendinvoice.SendInvoiceConfig;
+import dev.boltflow.core.sendinvoice.memory.InMemoryNetworkView;
+import dev.boltflow.node.config.NodeConfig;
+import dev.boltflow.node.config.NodeIdentity;
+import dev.boltflow.node.messaging.PeerOnionMessenger;
+import dev.boltflow.node.store.R2dbcInvoiceStore;
+import dev.boltflow.transport.PeerConnection;
+import dev.boltflow.transport.TransportConfig;
+import dev.boltflow.transport.netty.NettyPeerManager;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * One boltflow node: its key, its invoice store, its BOLT 8 peers, the onion messenger over them,
+ * and the two use cases — {@link SendInvoice} (we are paid) and {@link Payer} (we pay). The JSON-RPC
+ * server and the command line sit on top of this class; tests and embedders can use it directly.
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+    /** Longest sleep of the expiry sweeper, so invoices created meanwhile are seen. */
+    private static final Duration MAX_SWEEP_WAIT = Duration.ofSeconds(60);
+
+    private final NodeConfig config;
+    private final PublicKey nodeId;
+    private final R2dbcInvoiceStore store;
+    private final NettyPeerManager peers;
+    private final InMemoryNetworkView network;
+    private final PeerOnionMessenger messenger;
+    private final SendInvoice sendInvoice;
+    private final Payer payer;
+    private final Disposable expirySweeper;
+    private final Optional<InetSocketAddress> listening;
+
+    private Node(NodeConfig config, PublicKey nodeId, R2dbcInvoiceStore store, NettyPeerManager peers,
+            InMemoryNetworkView network, PeerOnionMessenger messenger, SendInvoice sendInvoice, Payer payer,
+            Disposable expirySweeper, Optional<InetSocketAddress> listening) {
+        this.config = config;
+        this.nodeId = nodeId;
+        this.store = store;
+        this.peers = peers;
+        this.network = network;
+        this.messenger = messenger;
+        this.sendInvoice = sendInvoice;
+        this.payer = payer;
+        this.expirySweeper = expirySweeper;
+        this.listening = listening;
+    }
+
+    /** What the host gives the node beyond its configuration. */
+    public interface Host {
+        /** The payment link: the host's HTLC layer, or the simulated link for tests and the demo. */
+        PaymentSender paymentSender(NodeParts parts);
+
+        /** The best block height (the node has no chain backend of its own). */
+        BlockHeight blockHeight();
+    }
+
+    /** The parts a {@link Host} may need to build its payment link. */
+    public record NodeParts(PublicKey nodeId, PrivateKey nodeKey, PeerOnionMessenger messenger, NetworkView network,
+            SendInvoice sendInvoice) {
+    }
+
+    /**
+     * Starts a node: loads or creates its key, opens (and migrates) its store, listens if asked,
+     * and wires the use cases. Blocking start-up work runs on {@code boundedElastic}.
+     */
+    public static Mono<Node> start(NodeConfig config, Host host, SecureRandom random) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(host, "host");
+        return Mono.fromCallable(() -> {
+            Files.createDirectories(config.networkDir(), PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rwx------")));
+            return NodeIdentity.loadOrCreate(config.networkDir(), random);
+        }).subscribeOn(Schedulers.boundedElastic()).flatMap(key -> {
+            Mono<R2dbcInvoiceStore> storeMono = config.database().isPresent()
+                    ? R2dbcInvoiceStore.open(config.database().get())
+                    : R2dbcInvoiceStore.openH2File(config.networkDir().resolve("invoices"));
+            return storeMono.flatMap(store -> assemble(config, host, random, key, store)
+                    .onErrorResume(e -> store.close().then(Mono.error(e))));
+        });
+    }
+
+    private static Mono<Node> assemble(NodeConfig config, Host host, SecureRandom random, PrivateKey key,
+            R2dbcInvoiceStore store) {
+        TransportConfig transport = TransportConfig.defaults()
+                .withChainHash(config.network().chainHash())
+                .withHandshakeTimeout(config.handshakeTimeout())
+                .withMaxInboundConnections(config.maxInboundConnections());
+        NettyPeerManager peers = NettyPeerManager.create(key, transport);
+        Mono<Optional<InetSocketAddress>> listen = config.listen().isPresent()
+                ? peers.listen(config.listen().get()).map(Optional::of)
+                : Mono.just(Optional.empty());
+        return listen.map(bound -> {
+            Scheduler cpu = Schedulers.parallel();
+            InMemoryNetworkView network = new InMemoryNetworkView();
+            PeerOnionMessenger messenger = new PeerOnionMessenger(peers, key, network, config.fetchInvoiceNoconnect(),
+                    cpu, random);
+            LocalNodeSigner signer = new LocalNodeSigner(key, random);
+            SendInvoiceConfig sendConfig = SendInvoiceConfig.defaults(config.network().chainHash())
+                    .withMaxPending(config.maxPendingInvoices());
+            SendInvoice sendInvoice = new SendInvoice(sendConfig, store, messenger, signer, host.blockHeight(),
+                    Clock.systemUTC(), Schedulers.parallel(), cpu, random);
+            PaymentSender payments = host.paymentSender(new NodeParts(key.publicKey(), key, messenger, network,
+                    sendInvoice));
+            Payer payer = new Payer(config.network().chainHash(), List.of(), signer, new InMemoryInvoiceRequestStore(),
+                    messenger, payments, invoice -> Optional.empty(), Clock.systemUTC(), cpu, random);
+            Disposable sweeper = expirySweeper(store, Clock.systemUTC()).subscribe();
+            LOG.info("node {} on {} started{}", key.publicKey(), config.network().cliName(),
+                    bound.map(a -> ", listening on " + a).orElse(""));
+            return new Node(config, key.publicKey(), store, peers, network, messenger, sendInvoice, payer, sweeper, bound);
+        }).onErrorResume(e -> peers.close().then(Mono.error(e)));
+    }
+
+    /**
+     * Marks invoices expired when their time comes even when no sendinvoice waits for them (after a
+     * restart, or once a caller cancelled): sleeps until the next expiry (at most a minute), expires
+     * what is due, and again.
+     */
+    private static Mono<Void> expirySweeper(R2dbcInvoiceStore store, Clock clock) {
+        return Mono.defer(() -> store.nextExpiry()
+                        .map(at -> Duration.ofMillis(Math.max(0, at * 1000 - clock.millis())))
+                        .defaultIfEmpty(MAX_SWEEP_WAIT)
+                        .flatMap(wait -> Mono.delay(wait.compareTo(MAX_SWEEP_WAIT) > 0 ? MAX_SWEEP_WAIT : wait))
+                        .then(Mono.defer(() -> store.expire(clock.millis() / 1000).then())))
+                .onErrorResume(e -> {
+                    LOG.warn("expiring invoices failed, trying again: {}", e.toString());
+                    return Mono.delay(Duration.ofSeconds(5)).then();
+                })
+                .repeat()
+                .then();
+    }
+
+    public PublicKey nodeId() {
+        return nodeId;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    public SendInvoice sendInvoice() {
+        return sendInvoice;
+    }
+
+    public Payer payer() {
+        return payer;
+    }
+
+    public R2dbcInvoiceStore store() {
+        return store;
+    }
+
+    public NettyPeerManager peers() {
+        return peers;
+    }
+
+    public PeerOnionMessenger messenger() {
+        return messenger;
+    }
+
+    /** The address book the messenger routes and dials with. */
+    public InMemoryNetworkView network() {
+        return network;
+    }
+
+    /** Where we accept BOLT 8 connections, if we do. */
+    public Optional<InetSocketAddress> listening() {
+        return listening;
+    }
+
+    /** connect {@code id@host:port}: remembers the address, dials, exchanges {@code init}. */
+    public Mono<PeerConnection> connect(PublicKey id, String host, int port) {
+        network.addNode(id, List.of(new NetworkView.Address(host, port)), Optional.empty());
+        return messenger.connect(id, InetSocketAddress.createUnresolved(host, port));
+    }
+
+    /** Stops everything, in the reverse order of start. */
+    public Mono<Void> stop() {
+        return Mono.defer(() -> {
+            expirySweeper.dispose();
+            payer.dispose();
+            sendInvoice.dispose();
+            messenger.dispose();
+            return peers.close().then(store.close());
+        });
+    }
+
+    @Override
+    public void close() {
+        stop().block(Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,89 @@
+package dev.boltflow.node.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a node is started with. Every limit is explicit here, with the defaults of
+ * {@link #defaults}.
+ *
+ * @param database           an R2DBC URL (PostgreSQL in production); empty means the embedded H2
+ *                           file {@code DIR/NETWORK/invoices}
+ * @param fetchInvoiceNoconnect never dial a node just to deliver an onion message (Core Lightning's
+ *                           {@code fetchinvoice-noconnect})
+ * @param connect            peers to connect to at start, {@code node_id@host:port}
+ * @param simulatedPayments  pay and get paid over the channel-less simulated link (tests, demo)
+ */
+public record NodeConfig(
+        Network network,
+        Path dataDir,
+        Optional<InetSocketAddress> listen,
+        Optional<String> database,
+        boolean fetchInvoiceNoconnect,
+        Duration defaultTimeout,
+        List<String> connect,
+        boolean simulatedPayments,
+        int maxPendingInvoices,
+        int maxInboundConnections,
+        Duration handshakeTimeout) {
+
+    public NodeConfig {
+        Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(listen, "listen");
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(defaultTimeout, "defaultTimeout");
+        connect = List.copyOf(connect);
+        if (defaultTimeout.isNegative() || defaultTimeout.isZero()) {
+            throw new ConfigException("default-timeout must be positive");
+        }
+        if (maxPendingInvoices < 1) {
+            throw new ConfigException("max-pending-invoices must be at least 1");
+        }
+        if (maxInboundConnections < 1) {
+            throw new ConfigException("max-inbound-connections must be at least 1");
+        }
+        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+            throw new ConfigException("handshake-timeout must be positive");
+        }
+    }
+
+    public static NodeConfig defaults(Network network, Path dataDir) {
+        return new NodeConfig(network, dataDir, Optional.empty(), Optional.empty(), false, Duration.ofSeconds(90),
+                List.of(), false, 100_000, 256, Duration.ofSeconds(10));
+    }
+
+    /** {@code DIR/NETWORK}: the key, the database and the RPC socket live here. */
+    public Path networkDir() {
+        return dataDir.resolve(network.cliName());
+    }
+
+    /** Core Lightning's layout: {@code DIR/NETWORK/lightning-rpc}. */
+    public Path rpcFile() {
+        return networkDir().resolve("lightning-rpc");
+    }
+
+    public NodeConfig withListen(InetSocketAddress address) {
+        return new NodeConfig(network, dataDir, Optional.of(address), database, fetchInvoiceNoconnect, defaultTimeout,
+                connect, simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout);
+    }
+
+    public NodeConfig withFetchInvoiceNoconnect(boolean v) {
+        return new NodeConfig(network, dataDir, listen, database, v, defaultTimeout, connect, simulatedPayments,
+                maxPendingInvoices, maxInboundConnections, handshakeTimeout);
+    }
+
+    public NodeConfig withSimulatedPayments(boolean v) {
+        return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect, v,
+                maxPendingInvoices, maxInboundConnections, handshakeTimeout);
+    }
+
+    public NodeConfig withDatabase(String r2dbcUrl) {
+        return new NodeConfig(network, dataDir, listen, Optional.of(r2dbcUrl), fetchInvoiceNoconnect, defaultTimeout,
+                connect, simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout);
+    }
+}
