@@ -2,6 +2,7 @@ package dev.boltflow.node.rpc;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.ReferenceCountUtil;
@@ -11,11 +12,17 @@ import io.netty.util.ReferenceCountUtil;
  * over the limit) the stream cannot be trusted any more: the rest of an oversized request could
  * even hold a well-formed object. So the failure becomes one {@link FramingError} message, passed
  * on in order after the requests framed before it, and everything read afterwards is dropped. The
- * server answers it and closes the connection. One per connection.
+ * server answers it and closes the connection. Likewise when the client shuts down its sending
+ * side ({@link EndOfRequests}): the server answers what it has and closes. One per connection.
  */
 final class FramingGuard extends ChannelInboundHandlerAdapter {
     /** The last inbound message of a connection whose framing broke. */
     record FramingError(RpcException error) {
+    }
+
+    /** The client shut down its sending side: no more requests, the answers are still due. */
+    enum EndOfRequests {
+        INSTANCE
     }
 
     private final int maxObjectLength;
@@ -32,6 +39,15 @@ final class FramingGuard extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent && !failed) {
+            failed = true;
+            ctx.fireChannelRead(EndOfRequests.INSTANCE);
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

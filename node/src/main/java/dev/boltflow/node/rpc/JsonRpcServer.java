@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.ReferenceCountUtil;
@@ -61,6 +62,8 @@ import reactor.netty.tcp.TcpServer;
  * to its name, so it is never reachable with wider permissions. A socket file nobody listens on is
  * deleted at start; a live one (or a non-socket file) makes start fail with
  * {@link SocketInUseException}. {@link #close()} deletes the file if it is still ours.</li>
+ * <li><b>Half-closure.</b> A client may shut down its sending side after its requests
+ * ({@code socat}, {@code nc -N}): the server answers them, then closes.</li>
  * <li><b>Threads.</b> Own {@link LoopResources} on the native epoll transport, disposed by
  * {@link #close()}. Handlers run on the connection's event loop: they must not block.</li>
  * </ul>
@@ -163,6 +166,8 @@ public final class JsonRpcServer {
         return TcpServer.create()
                 .runOn(loops, true)
                 .bindAddress(() -> new DomainSocketAddress(bindPath.toString()))
+                // A client that shuts down its sending side (echo … | socat, nc -N) still gets its answers.
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .doOnChannelInit((observer, channel, remote) -> {
                     channels.add(channel);
                     channel.closeFuture().addListener(f -> channels.remove(channel));
@@ -187,11 +192,16 @@ public final class JsonRpcServer {
                 });
     }
 
-    /** One request as read from the connection: a JSON value, or an error to answer instead. */
+    /**
+     * One request as read from the connection: a JSON value, or an error to answer instead, or
+     * neither (the end of the requests); {@code last} ends the connection's requests.
+     */
     private record Incoming(JsonNode request, RpcException error, boolean last) {
         Mono<ObjectNode> respond(RpcDispatcher dispatcher) {
-            return request != null ? dispatcher.respond(request)
-                    : Mono.just(RpcDispatcher.error(NullNode.instance, error));
+            if (request != null) {
+                return dispatcher.respond(request);
+            }
+            return error != null ? Mono.just(RpcDispatcher.error(NullNode.instance, error)) : Mono.empty();
         }
     }
 
@@ -207,6 +217,9 @@ public final class JsonRpcServer {
     private static Incoming incoming(Object message) {
         if (message instanceof FramingGuard.FramingError f) {
             return new Incoming(null, f.error(), true);
+        }
+        if (message == FramingGuard.EndOfRequests.INSTANCE) {
+            return new Incoming(null, null, true);
         }
         if (!(message instanceof ByteBuf frame)) {
             ReferenceCountUtil.release(message);
