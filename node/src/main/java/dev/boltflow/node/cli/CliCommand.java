@@ -29,6 +29,8 @@ import picocli.CommandLine.Spec;
  * {@code lightning-cli} makes it. Options come before METHOD; everything after it is a parameter.
  */
 @Command(name = "cli",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = {"Call a running node's JSON-RPC method, like lightning-cli.",
             "Without -k, PARAMs are positional; with -k, they are key=value pairs.",
             "A value that parses as JSON (number, true/false, null, object, array, quoted string) is sent"
