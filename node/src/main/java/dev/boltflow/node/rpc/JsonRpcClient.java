@@ -9,6 +9,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.json.JsonObjectDecoder;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -89,7 +90,7 @@ public final class JsonRpcClient {
             }
             return Mono.usingWhen(
                     client.connect().onErrorMap(e -> new RpcConnectionException(
-                            "cannot connect to " + socket + ": " + e.getMessage(), e)),
+                            "cannot connect to " + socket + ": " + why(e), e)),
                     c -> exchange(c, bytes, id),
                     c -> dispose(c));
         });
@@ -105,6 +106,17 @@ public final class JsonRpcClient {
                         e -> new RpcConnectionException("response over " + maxResponseBytes + " bytes", e))
                 .map(response -> result(response, id));
         return c.outbound().sendByteArray(Mono.just(request)).then().then(answer);
+    }
+
+    private static String why(Throwable e) {
+        if (e instanceof FileNotFoundException) {
+            return "no such socket file (is the node running?)";
+        }
+        String m = e.getMessage();
+        if (m != null && m.contains("Connection refused")) {
+            return "connection refused (is the node running?)";
+        }
+        return m != null ? m : e.getClass().getSimpleName();
     }
 
     private static Mono<Void> dispose(Connection c) {

@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +51,8 @@ class JsonRpcServerTest {
     @TempDir
     Path dir;
 
-    private final List<JsonRpcServer> servers = new java.util.ArrayList<>();
-    private final List<JsonRpcClient> clients = new java.util.ArrayList<>();
+    private final List<JsonRpcServer> servers = new ArrayList<>();
+    private final List<JsonRpcClient> clients = new ArrayList<>();
     private final Map<String, Sinks.One<JsonNode>> gates = new ConcurrentHashMap<>();
 
     @AfterEach
@@ -443,6 +444,24 @@ class JsonRpcServerTest {
         RpcConnectionException e = assertThrows(RpcConnectionException.class,
                 () -> client().call("decode", F.arrayNode().add("x")).block(TIMEOUT));
         assertTrue(e.getMessage().contains("cannot connect"), e.getMessage());
+    }
+
+    @Test
+    void close_withRequestInFlight_connectionClosedAndEventLoopsEnd() throws InterruptedException {
+        JsonRpcServer server = start();
+        try (RawSocket s = RawSocket.connect(socket())) {
+            s.send(request(1, "gate", "[\"never\"]"));
+            s.send(request(2, "echo", "[2]"));
+            assertEquals(2, s.read().get("id").asInt());
+            server.close().block(TIMEOUT);
+            assertTrue(s.closedByServer());
+        }
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("boltflow-rpc-epoll")) {
+                t.join(TIMEOUT.toMillis());
+                assertFalse(t.isAlive(), t.getName());
+            }
+        }
     }
 
     @Test
