@@ -4,10 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.boltflow.core.bolt12.Bolt12Check;
-import dev.boltflow.core.bolt12.Bolt12Object;
-import dev.boltflow.core.bytes.DecodeException;
-import dev.boltflow.node.json.Bolt12Json;
+import dev.boltflow.node.json.Bolt12Decoding;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +13,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -94,20 +90,19 @@ public final class DecodeCommand implements Callable<Integer> {
     }
 
     Outcome decode(String s) {
-        String text = stripUri(s);
-        Bolt12Object object;
-        try {
-            object = Bolt12Object.decode(text);
-        } catch (DecodeException e) {
-            return new Outcome(Bolt12Json.undecodable(text, e), UNDECODABLE);
-        }
-        Bolt12Check.Result check = Bolt12Check.check(object, clock.instant().getEpochSecond());
-        return new Outcome(Bolt12Json.decode(object, check), check.isValid() ? VALID : BREAKS_A_RULE);
+        Bolt12Decoding.Outcome o = Bolt12Decoding.decode(s, clock.instant().getEpochSecond());
+        return new Outcome(o.json(), exitCode(o.verdict()));
     }
 
-    /** Core Lightning accepts a {@code lightning:} URI prefix. */
-    private static String stripUri(String s) {
-        return s.toLowerCase(Locale.ROOT).startsWith("lightning:") ? s.substring("lightning:".length()) : s;
+    private static int exitCode(Bolt12Decoding.Verdict verdict) {
+        switch (verdict) {
+            case VALID:
+                return VALID;
+            case BREAKS_A_RULE:
+                return BREAKS_A_RULE;
+            default:
+                return UNDECODABLE;
+        }
     }
 
     private static String write(ObjectNode json, boolean pretty) {
