@@ -101,6 +101,8 @@ class NettyPeerManagerTest {
                 .collectList().block(WAIT);
         assertEquals(1, all.stream().distinct().count());
         assertSame(all.get(0), bob.connect(alice.nodeId(), addr).block(WAIT), "a live connection is reused");
+        // Bob's side completes when Alice's init arrives; Alice registers hers when Bob's arrives.
+        alice.inboundConnections().next().block(WAIT);
         assertEquals(1, alice.connections().size());
         assertEquals(1, bob.connections().size());
     }
