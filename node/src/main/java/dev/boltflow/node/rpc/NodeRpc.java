@@ -1,0 +1,331 @@
+package dev.boltflow.node.rpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.boltflow.core.bytes.Bytes32;
+import dev.boltflow.core.bytes.DecodeException;
+import dev.boltflow.core.crypto.PublicKey;
+import dev.boltflow.core.payer.Payer;
+import dev.boltflow.core.sendinvoice.InvoiceListQuery;
+import dev.boltflow.core.sendinvoice.InvoiceNotFoundException;
+import dev.boltflow.core.sendinvoice.InvoiceStatus;
+import dev.boltflow.core.sendinvoice.InvoiceStatusMismatchException;
+import dev.boltflow.core.sendinvoice.SendInvoiceException;
+import dev.boltflow.core.sendinvoice.SendInvoiceRequest;
+import dev.boltflow.core.sendinvoice.SendInvoiceResult;
+import dev.boltflow.core.sendinvoice.StoredInvoice;
+import dev.boltflow.node.Node;
+import dev.boltflow.transport.PeerConnection;
+import dev.boltflow.transport.TransportConfig;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The JSON-RPC methods that need a running {@link Node}, with Core Lightning's names, parameters
+ * and answers ({@code ../shared/cln-schemas}): {@code getinfo}, {@code connect},
+ * {@code disconnect}, {@code listpeers}, {@code sendinvoice}, {@code listinvoices},
+ * {@code waitinvoice}, {@code waitanyinvoice}, {@code delinvoice}, {@code invoicerequest},
+ * {@code listinvoicerequests}, {@code disableinvoicerequest} and {@code stop}; {@code decode}
+ * comes from {@link NodeRpcMethods}.
+ */
+public final class NodeRpc {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    /** Core Lightning's codes for these commands. */
+    static final int CONNECT_NO_ADDRESS = 400;
+    static final int CONNECT_FAILED = 401;
+    static final int INVOICE_EXPIRED = 903;
+    static final int WAITANY_TIMEOUT = 904;
+    static final int INVOICE_NOT_FOUND = 905;
+    static final int STATUS_MISMATCH = 906;
+
+    private final Node node;
+    private final Clock clock;
+    private final Runnable stop;
+    private final String version;
+
+    /** @param stop what {@code stop} triggers (the start command shuts the node down) */
+    public NodeRpc(Node node, Clock clock, Runnable stop, String version) {
+        this.node = node;
+        this.clock = clock;
+        this.stop = stop;
+        this.version = version;
+    }
+
+    public RpcMethods methods() {
+        return new NodeRpcMethods(clock).builder()
+                .add(RpcMethod.of("getinfo", List.of(), p -> Mono.fromSupplier(this::getinfo)))
+                .add(RpcMethod.of("connect", List.of("id", "host", "port"), this::connect))
+                .add(RpcMethod.of("disconnect", List.of("id", "force"), this::disconnect))
+                .add(RpcMethod.of("listpeers", List.of("id"), this::listpeers))
+                .add(RpcMethod.of("sendinvoice", List.of("invreq", "label", "amount_msat", "timeout", "quantity"),
+                        this::sendinvoice))
+                .add(RpcMethod.of("listinvoices",
+                        List.of("label", "invstring", "payment_hash", "offer_id", "index", "start", "limit"),
+                        this::listinvoices))
+                .add(RpcMethod.of("waitinvoice", List.of("label"), this::waitinvoice))
+                .add(RpcMethod.of("waitanyinvoice", List.of("lastpay_index", "timeout"), this::waitanyinvoice))
+                .add(RpcMethod.of("delinvoice", List.of("label", "status", "desconly"), this::delinvoice))
+                .add(RpcMethod.of("invoicerequest",
+                        List.of("amount", "description", "issuer", "label", "absolute_expiry", "single_use"),
+                        this::invoicerequest))
+                .add(RpcMethod.of("listinvoicerequests", List.of("invreq_id", "active_only"), this::listinvoicerequests))
+                .add(RpcMethod.of("disableinvoicerequest", List.of("invreq_id"), this::disableinvoicerequest))
+                .add(RpcMethod.of("stop", List.of(), p -> Mono.fromSupplier(() -> {
+                    stop.run();
+                    return (JsonNode) F.textNode("Shutdown complete");
+                })))
+                .build();
+    }
+
+    private JsonNode getinfo() {
+        ObjectNode o = F.objectNode();
+        String id = node.nodeId().toHex();
+        o.put("id", id);
+        o.put("alias", "boltflow-" + id.substring(2, 10));
+        o.put("color", id.substring(2, 8));
+        o.put("num_peers", node.peers().connections().size());
+        o.put("num_pending_channels", 0);
+        o.put("num_active_channels", 0);
+        o.put("num_inactive_channels", 0);
+        o.put("version", version);
+        o.put("blockheight", 0);
+        o.put("network", node.config().network().cliName());
+        o.put("fees_collected_msat", 0);
+        o.put("lightning-dir", node.config().networkDir().toString());
+        ObjectNode features = o.putObject("our_features");
+        String init = TransportConfig.DEFAULT_FEATURES.bytes().toHex();
+        features.put("init", init).put("node", init).put("channel", "").put("invoice", "");
+        o.putArray("address");
+        ArrayNode binding = o.putArray("binding");
+        node.listening().ifPresent(a -> binding.add(address(a)));
+        return o;
+    }
+
+    private static ObjectNode address(InetSocketAddress a) {
+        String host = a.getHostString();
+        return F.objectNode().put("type", host.contains(":") ? "ipv6" : "ipv4").put("address", host).put("port", a.getPort());
+    }
+
+    /** connect {@code id@host:port}, or {@code id host port}. */
+    private Mono<JsonNode> connect(RpcParams p) {
+        String id = p.string("id");
+        Optional<String> host = p.optionalString("host");
+        OptionalLong port = p.optionalU32("port");
+        int at = id.indexOf('@');
+        if (at >= 0) {
+            String hostPort = id.substring(at + 1);
+            id = id.substring(0, at);
+            int colon = hostPort.lastIndexOf(':');
+            host = Optional.of(colon > 0 ? hostPort.substring(0, colon) : hostPort);
+            port = colon > 0 ? OptionalLong.of(parsePort(hostPort.substring(colon + 1))) : OptionalLong.of(9735);
+        }
+        PublicKey nodeId = nodeId("id", id);
+        if (host.isEmpty()) {
+            return Mono.error(new RpcException(CONNECT_NO_ADDRESS, "Unable to connect, no address known for peer"));
+        }
+        return node.connect(nodeId, host.get(), (int) port.orElse(9735))
+                .onErrorMap(e -> !(e instanceof RpcException),
+                        e -> new RpcException(CONNECT_FAILED, "Connection establishment: " + e.getMessage()))
+                .map(c -> (JsonNode) F.objectNode()
+                        .put("id", c.remoteNodeId().toHex())
+                        .put("features", c.remoteInit().combinedFeatures().bytes().toHex())
+                        .put("direction", c.initiatedLocally() ? "out" : "in")
+                        .set("address", address(c.remoteAddress())));
+    }
+
+    private static int parsePort(String s) {
+        try {
+            int port = Integer.parseInt(s);
+            if (port > 0 && port < 65536) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw RpcException.invalidParam("id", "bad port '" + s + "'");
+    }
+
+    private static PublicKey nodeId(String param, String hex) {
+        try {
+            return PublicKey.fromHex(hex);
+        } catch (DecodeException e) {
+            throw RpcException.invalidParam(param, "should be a node id: " + e.getMessage());
+        }
+    }
+
+    private Mono<JsonNode> disconnect(RpcParams p) {
+        PublicKey id = nodeId("id", p.string("id"));
+        if (node.peers().connection(id).isEmpty()) {
+            return Mono.error(new RpcException(-1, "Unknown peer"));
+        }
+        return node.peers().disconnect(id).then(Mono.fromSupplier(F::objectNode));
+    }
+
+    private Mono<JsonNode> listpeers(RpcParams p) {
+        Optional<PublicKey> only = p.optionalString("id").map(s -> nodeId("id", s));
+        ArrayNode peers = F.arrayNode();
+        for (PeerConnection c : node.peers().connections()) {
+            if (only.isPresent() && !only.get().equals(c.remoteNodeId())) {
+                continue;
+            }
+            ObjectNode peer = peers.addObject();
+            peer.put("id", c.remoteNodeId().toHex());
+            peer.put("connected", c.isActive());
+            peer.put("num_channels", 0);
+            InetSocketAddress a = c.remoteAddress();
+            peer.putArray("netaddr").add(a.getHostString() + ":" + a.getPort());
+            peer.put("features", c.remoteInit().combinedFeatures().bytes().toHex());
+        }
+        return Mono.just(F.objectNode().set("peers", peers));
+    }
+
+    private Mono<JsonNode> sendinvoice(RpcParams p) {
+        SendInvoiceRequest r;
+        try {
+            r = new SendInvoiceRequest(p.string("invreq"), p.string("label"), p.optionalMsat("amount_msat"),
+                    p.optionalU32("timeout").isPresent() ? Duration.ofSeconds(p.optionalU32("timeout").getAsLong()) : null,
+                    p.optionalU64("quantity"));
+        } catch (SendInvoiceException e) {
+            return Mono.error(e);
+        }
+        return node.sendInvoice().send(r).map(NodeRpc::result);
+    }
+
+    private static JsonNode result(SendInvoiceResult r) {
+        return JSON.valueToTree(r.toMap());
+    }
+
+    /** One entry of listinvoices (and the answer of waitinvoice, waitanyinvoice, delinvoice). */
+    static ObjectNode invoice(StoredInvoice i) {
+        ObjectNode o = F.objectNode();
+        o.put("label", i.label());
+        i.description().ifPresent(d -> o.put("description", d));
+        o.put("payment_hash", i.paymentHash().toHex());
+        o.put("status", i.status().wireName());
+        o.put("expires_at", i.expiresAt());
+        o.put("amount_msat", i.amountMsat());
+        o.put("bolt12", i.bolt12());
+        i.localOfferId().ifPresent(id -> o.put("local_offer_id", id.toHex()));
+        i.invreqPayerNote().ifPresent(n -> o.put("invreq_payer_note", n));
+        o.put("created_index", i.createdIndex());
+        i.updatedIndex().ifPresent(u -> o.put("updated_index", u));
+        i.payment().ifPresent(pay -> {
+            o.put("pay_index", pay.payIndex());
+            o.put("amount_received_msat", pay.amountReceivedMsat());
+            o.put("paid_at", pay.paidAt());
+        });
+        i.paymentPreimage().ifPresent(pre -> o.put("payment_preimage", pre.toHex()));
+        return o;
+    }
+
+    private Mono<JsonNode> listinvoices(RpcParams p) {
+        InvoiceListQuery q = InvoiceListQuery.all();
+        if (p.has("label")) {
+            q = InvoiceListQuery.byLabel(p.string("label"));
+        } else if (p.has("invstring")) {
+            q = InvoiceListQuery.byInvstring(p.string("invstring"));
+        } else if (p.has("payment_hash")) {
+            q = InvoiceListQuery.byPaymentHash(hash("payment_hash", p.string("payment_hash")));
+        } else if (p.has("offer_id")) {
+            q = InvoiceListQuery.byOfferId(hash("offer_id", p.string("offer_id")));
+        }
+        if (p.has("index")) {
+            String index = p.string("index");
+            InvoiceListQuery.ListIndex idx;
+            if ("created".equals(index)) {
+                idx = InvoiceListQuery.ListIndex.CREATED;
+            } else if ("updated".equals(index)) {
+                idx = InvoiceListQuery.ListIndex.UPDATED;
+            } else {
+                throw RpcException.invalidParam("index", "should be 'created' or 'updated'");
+            }
+            q = q.indexed(idx, p.optionalU64("start").orElse(0), p.optionalU32("limit"));
+        }
+        return node.store().list(q).map(NodeRpc::invoice).collectList()
+                .map(list -> (JsonNode) F.objectNode().set("invoices", F.arrayNode().addAll(list)));
+    }
+
+    private static Bytes32 hash(String param, String hex) {
+        try {
+            return Bytes32.fromHex(hex);
+        } catch (DecodeException e) {
+            throw RpcException.invalidParam(param, "should be a 32-byte hex string");
+        }
+    }
+
+    private Mono<JsonNode> waitinvoice(RpcParams p) {
+        String label = p.string("label");
+        return node.store().awaitSettled(label)
+                .switchIfEmpty(Mono.error(() -> new RpcException(-1, "Unknown invoice")))
+                .flatMap(i -> i.status() == InvoiceStatus.EXPIRED
+                        ? Mono.error(new RpcException(INVOICE_EXPIRED, "invoice expired during wait",
+                                JSON.valueToTree(Map.of("label", label))))
+                        : Mono.just((JsonNode) invoice(i)));
+    }
+
+    private Mono<JsonNode> waitanyinvoice(RpcParams p) {
+        long after = p.optionalU64("lastpay_index").orElse(0);
+        Mono<StoredInvoice> next = node.store().nextPaidAfter(after);
+        OptionalLong timeout = p.optionalU64("timeout");
+        if (timeout.isPresent()) {
+            next = next.timeout(Duration.ofSeconds(timeout.getAsLong()),
+                    Mono.error(() -> new RpcException(WAITANY_TIMEOUT, "Timed out")));
+        }
+        return next.map(i -> (JsonNode) invoice(i));
+    }
+
+    private Mono<JsonNode> delinvoice(RpcParams p) {
+        String label = p.string("label");
+        InvoiceStatus expected;
+        try {
+            expected = InvoiceStatus.fromWireName(p.string("status"));
+        } catch (IllegalArgumentException e) {
+            throw RpcException.invalidParam("status", "should be unpaid, paid or expired");
+        }
+        if (p.optionalBool("desconly").orElse(false)) {
+            throw RpcException.invalidParam("desconly", "not supported: descriptions are part of the signed invoice");
+        }
+        return node.store().delete(label, expected)
+                .map(i -> (JsonNode) invoice(i))
+                .onErrorMap(InvoiceNotFoundException.class, e -> new RpcException(INVOICE_NOT_FOUND, "Unknown invoice"))
+                .onErrorMap(InvoiceStatusMismatchException.class, e -> new RpcException(STATUS_MISMATCH,
+                        "Invoice status is " + e.currentStatus().wireName() + " not " + expected.wireName(),
+                        JSON.valueToTree(Map.of("current_status", e.currentStatus().wireName(),
+                                "expected_status", expected.wireName()))));
+    }
+
+    private Mono<JsonNode> invoicerequest(RpcParams p) {
+        Payer.Params params = new Payer.Params(p.msat("amount"), p.string("description"), p.optionalString("issuer"),
+                p.optionalString("label"), p.optionalU64("absolute_expiry"), p.optionalBool("single_use").orElse(true),
+                true);
+        return node.payer().createInvoiceRequest(params).map(r -> (JsonNode) JSON.valueToTree(r.toMap()));
+    }
+
+    private Mono<JsonNode> listinvoicerequests(RpcParams p) {
+        Optional<Bytes32> id = p.optionalString("invreq_id").map(s -> hash("invreq_id", s));
+        boolean activeOnly = p.optionalBool("active_only").orElse(false);
+        Flux<JsonNode> all = node.payer().list(activeOnly)
+                .filter(r -> id.isEmpty() || id.get().equals(r.invreqId()))
+                .map(r -> (JsonNode) JSON.valueToTree(r.toMap()));
+        return all.collectList().map(list -> (JsonNode) F.objectNode().set("invoicerequests", F.arrayNode().addAll(list)));
+    }
+
+    private Mono<JsonNode> disableinvoicerequest(RpcParams p) {
+        Bytes32 id = hash("invreq_id", p.string("invreq_id"));
+        return node.payer().disable(id)
+                .switchIfEmpty(Mono.error(() -> new RpcException(-32602, "Unknown invoice_request",
+                        JSON.valueToTree(Map.of("invreq_id", id.toHex())))))
+                .map(r -> (JsonNode) JSON.valueToTree(r.toMap()));
+    }
+}
