@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "boltflow: BOLT 12 sendinvoice for the JVM.",
-        subcommands = {DecodeCommand.class, CliCommand.class})
+        subcommands = {DecodeCommand.class, StartCommand.class, CliCommand.class})
 public final class Main implements Runnable {
     /** Usage errors (unknown option, missing argument): sysexits' EX_USAGE, apart from 0/1/2. */
     public static final int EXIT_USAGE = 64;
@@ -25,7 +25,21 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code (for tests and embedding). */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        CommandLine cl = commandLine();
+        if (args.length > 0 && args[0].equals("start")) {
+            // start reads DIR/config and DIR/NETWORK/config for what the command line leaves out.
+            CommandLine start = cl.getSubcommands().get("start");
+            String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+            try {
+                start.setDefaultValueProvider(StartCommand.ConfigDefaults.forArgs(rest,
+                        StartCommand.optionNames(start.getCommandSpec())));
+            } catch (dev.boltflow.node.config.ConfigException | IllegalArgumentException e) {
+                cl.getErr().println("boltflow: " + e.getMessage());
+                cl.getErr().flush();
+                return 1;
+            }
+        }
+        return cl.execute(args);
     }
 
     static CommandLine commandLine() {

@@ -194,7 +194,7 @@ public final class NodeRpc {
         SendInvoiceRequest r;
         try {
             r = new SendInvoiceRequest(p.string("invreq"), p.string("label"), p.optionalMsat("amount_msat"),
-                    p.optionalU32("timeout").isPresent() ? Duration.ofSeconds(p.optionalU32("timeout").getAsLong()) : null,
+                    Duration.ofSeconds(p.optionalU32("timeout").orElse(node.config().defaultTimeout().toSeconds())),
                     p.optionalU64("quantity"));
         } catch (SendInvoiceException e) {
             return Mono.error(e);

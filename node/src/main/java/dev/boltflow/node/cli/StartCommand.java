@@ -1,0 +1,269 @@
+package dev.boltflow.node.cli;
+
+import dev.boltflow.core.payer.PaymentSender;
+import dev.boltflow.core.sendinvoice.BlockHeight;
+import dev.boltflow.node.Node;
+import dev.boltflow.node.config.ConfigException;
+import dev.boltflow.node.config.ConfigFile;
+import dev.boltflow.node.config.Network;
+import dev.boltflow.node.config.NodeConfig;
+import dev.boltflow.node.rpc.JsonRpcServer;
+import dev.boltflow.node.rpc.NodeRpc;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code start}: runs a node until {@code stop} (RPC) or SIGTERM. Options come from the command
+ * line, then {@code DIR/NETWORK/config}, then {@code DIR/config} (Core Lightning's order and
+ * format: {@code name=value} lines, names without dashes); an unknown or invalid option is a clear
+ * error at start-up.
+ */
+@Command(name = "start",
+        description = {"Run a boltflow node: BOLT 8 peers, onion messages, sendinvoice and invoicerequest, "
+                + "JSON-RPC on DIR/NETWORK/lightning-rpc."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {
+            " 0:stopped cleanly (stop, SIGTERM)",
+            " 1:could not start (the message says why)",
+            "64:usage error"})
+public final class StartCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(StartCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--network", description = "bitcoin, testnet, signet or regtest (default: ${DEFAULT-VALUE})",
+            defaultValue = "bitcoin")
+    String network;
+
+    @Option(names = "--data-dir", description = "Where the key, the database and the RPC socket live (default: ~/.boltflow)")
+    Path dataDir;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Accept BOLT 8 connections here")
+    String listen;
+
+    @Option(names = "--database", paramLabel = "R2DBC-URL",
+            description = "r2dbc:postgresql://… for production (default: embedded H2 file DIR/NETWORK/invoices)")
+    String database;
+
+    @Option(names = "--fetchinvoice-noconnect", description = "Never connect to a node just to send it an onion message")
+    boolean noConnect;
+
+    @Option(names = "--default-timeout", paramLabel = "SECONDS", defaultValue = "90",
+            description = "sendinvoice timeout when the call gives none (default: ${DEFAULT-VALUE})")
+    long defaultTimeout;
+
+    @Option(names = "--connect", paramLabel = "ID@HOST:PORT", split = ",",
+            description = "Peer to connect to at start (repeatable)")
+    List<String> connect = new ArrayList<>();
+
+    @Option(names = "--max-pending-invoices", defaultValue = "100000",
+            description = "sendinvoice calls waiting at once (default: ${DEFAULT-VALUE})")
+    int maxPending;
+
+    @Option(names = "--max-inbound-connections", defaultValue = "256",
+            description = "Accepted BOLT 8 connections at once (default: ${DEFAULT-VALUE})")
+    int maxInbound;
+
+    @Option(names = "--handshake-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "BOLT 8 handshake deadline (default: ${DEFAULT-VALUE})")
+    long handshakeTimeout;
+
+    @Option(names = "--block-height", defaultValue = "0",
+            description = "Best block height for our payment paths' expiry, until a chain backend is attached "
+                    + "(default: ${DEFAULT-VALUE})")
+    long blockHeight;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        NodeConfig config;
+        try {
+            config = config();
+        } catch (ConfigException | IllegalArgumentException e) {
+            err.println("boltflow: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        SecureRandom random = new SecureRandom();
+        Node node;
+        JsonRpcServer rpc;
+        try {
+            node = Node.start(config, host(), random).block(Duration.ofMinutes(2));
+            rpc = JsonRpcServer.start(config.rpcFile(),
+                    new NodeRpc(node, Clock.systemUTC(), stopped::countDown, versionString()).methods())
+                    .onErrorResume(e -> node.stop().then(Mono.error(e)))
+                    .block(Duration.ofMinutes(1));
+            for (String peer : config.connect()) {
+                connectAtStart(node, peer);
+            }
+        } catch (RuntimeException e) {
+            err.println("boltflow: could not start: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        Thread hook = new Thread(stopped::countDown, "boltflow-sigterm");
+        Runtime.getRuntime().addShutdownHook(hook);
+        LOG.info("ready: {} on {}, rpc {}", node.nodeId(), config.network().cliName(), config.rpcFile());
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // SIGTERM: the JVM is already shutting down; clean up all the same.
+        }
+        rpc.close().block(Duration.ofSeconds(10));
+        node.close();
+        LOG.info("stopped");
+        return 0;
+    }
+
+    private static void connectAtStart(Node node, String peer) {
+        int at = peer.indexOf('@');
+        int colon = peer.lastIndexOf(':');
+        if (at < 0 || colon < at) {
+            throw new ConfigException("--connect " + peer + ": expected ID@HOST:PORT");
+        }
+        node.connect(dev.boltflow.core.crypto.PublicKey.fromHex(peer.substring(0, at)), peer.substring(at + 1, colon),
+                Integer.parseInt(peer.substring(colon + 1)))
+                .doOnError(e -> LOG.warn("could not connect to {}: {}", peer, e.getMessage()))
+                .onErrorResume(e -> Mono.empty())
+                .block(Duration.ofMinutes(1));
+    }
+
+    private NodeConfig config() {
+        Network net = Network.parse(network);
+        Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".boltflow");
+        NodeConfig c = NodeConfig.defaults(net, dir);
+        Optional<InetSocketAddress> listenAddress = Optional.ofNullable(listen).map(StartCommand::hostPort);
+        return new NodeConfig(net, dir, listenAddress, Optional.ofNullable(database), noConnect,
+                Duration.ofSeconds(defaultTimeout), connect, c.simulatedPayments(), maxPending, maxInbound,
+                Duration.ofSeconds(handshakeTimeout));
+    }
+
+    static InetSocketAddress hostPort(String s) {
+        int colon = s.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new ConfigException("--listen " + s + ": expected HOST:PORT");
+        }
+        try {
+            int port = Integer.parseInt(s.substring(colon + 1));
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return new InetSocketAddress(s.substring(0, colon).replace("[", "").replace("]", ""), port);
+        } catch (NumberFormatException e) {
+            throw new ConfigException("--listen " + s + ": bad port");
+        }
+    }
+
+    private Node.Host host() {
+        long height = blockHeight;
+        return new Node.Host() {
+            @Override
+            public PaymentSender paymentSender(Node.NodeParts parts) {
+                // No channels and no HTLC layer attached: invoices for our requests cannot be paid.
+                return invoice -> Mono.error(new IllegalStateException(
+                        "this node has no payment link (no channels, no HTLC layer attached)"));
+            }
+
+            @Override
+            public BlockHeight blockHeight() {
+                return () -> height;
+            }
+        };
+    }
+
+    private static String versionString() {
+        String v = StartCommand.class.getPackage().getImplementationVersion();
+        return "boltflow-" + (v == null ? "dev" : v);
+    }
+
+    /**
+     * Supplies option values from the configuration files for options the command line left out.
+     * The data directory and network are found in {@code args} first, since they say where the
+     * files are.
+     */
+    static final class ConfigDefaults implements CommandLine.IDefaultValueProvider {
+        private final ConfigFile base;
+        private final ConfigFile perNetwork;
+
+        ConfigDefaults(ConfigFile base, ConfigFile perNetwork) {
+            this.base = base;
+            this.perNetwork = perNetwork;
+        }
+
+        static ConfigDefaults forArgs(String[] args, Set<String> known) {
+            String dir = argValue(args, "--data-dir");
+            Path dataDir = dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".boltflow");
+            ConfigFile base = ConfigFile.read(dataDir.resolve("config"), known);
+            String net = argValue(args, "--network");
+            if (net == null && base.has("network")) {
+                net = base.values("network").get(base.values("network").size() - 1);
+            }
+            Network network = Network.parse(net == null ? "bitcoin" : net);
+            return new ConfigDefaults(base, ConfigFile.read(dataDir.resolve(network.cliName()).resolve("config"), known));
+        }
+
+        private static String argValue(String[] args, String name) {
+            for (int i = 0; i < args.length; i++) {
+                if (args[i].equals(name) && i + 1 < args.length) {
+                    return args[i + 1];
+                }
+                if (args[i].startsWith(name + "=")) {
+                    return args[i].substring(name.length() + 1);
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public String defaultValue(CommandLine.Model.ArgSpec arg) {
+            if (!(arg instanceof OptionSpec option)) {
+                return null;
+            }
+            String name = option.longestName().replaceFirst("^--", "");
+            for (ConfigFile f : List.of(perNetwork, base)) {
+                if (f.has(name)) {
+                    List<String> values = f.values(name);
+                    String v = option.isMultiValue() ? String.join(",", values) : values.get(values.size() - 1);
+                    return v.isEmpty() && option.type() == boolean.class ? "true" : v;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** The option names a config file may use: the long options without their dashes. */
+    static Set<String> optionNames(CommandSpec spec) {
+        Set<String> names = new HashSet<>();
+        for (OptionSpec o : spec.options()) {
+            names.add(o.longestName().replaceFirst("^--", ""));
+        }
+        return names;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.boltflow.node.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.boltflow.node.rpc.JsonRpcClient;
+import dev.boltflow.node.testing.ClnSchemas;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code start}: options from the command line and the config files, RPC up, {@code stop} ends it with 0. */
+class StartCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Waits (bounded) for the node to create its RPC socket: readiness, not a timing check. */
+    private static void awaitSocket(Path socket, CompletableFuture<Integer> exit) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(socket)) {
+            if (exit.isDone()) {
+                throw new AssertionError("start exited with " + exit.get());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no RPC socket at " + socket);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void config_files_give_what_the_command_line_leaves_out_and_stop_exits_0(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("config"), "# base\nnetwork=regtest\nlisten=127.0.0.1:0\n");
+        Files.createDirectories(dir.resolve("regtest"));
+        Files.writeString(dir.resolve("regtest").resolve("config"), "fetchinvoice-noconnect\ndefault-timeout=30\n");
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
+                () -> Main.run("start", "--data-dir", dir.toString()));
+        Path socket = dir.resolve("regtest").resolve("lightning-rpc");
+        awaitSocket(socket, exit);
+        JsonRpcClient client = JsonRpcClient.create(socket);
+        try {
+            JsonNode info = client.call("getinfo", JSON.createObjectNode()).block(Duration.ofSeconds(30));
+            assertEquals(List.of(), ClnSchemas.validateResponse("getinfo", info));
+            assertEquals("regtest", info.get("network").asText());
+            assertEquals("ipv4", info.get("binding").get(0).get("type").asText());
+            client.call("stop", JSON.createObjectNode()).block(Duration.ofSeconds(30));
+        } finally {
+            client.close().block(Duration.ofSeconds(10));
+        }
+        assertEquals(0, exit.get(60, TimeUnit.SECONDS));
+        assertTrue(Files.exists(dir.resolve("regtest").resolve("node_key")));
+    }
+
+    @Test
+    void unknown_option_in_a_config_file_is_a_clear_error(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("config"), "network=regtest\nlisten-on=127.0.0.1:9735\n");
+        assertEquals(1, runCapturingErr(dir, "start", "--data-dir", dir.toString()).exit);
+    }
+
+    @Test
+    void invalid_values_are_clear_errors_not_stack_traces(@TempDir Path dir) throws Exception {
+        Result bad = runCapturingErr(dir, "start", "--data-dir", dir.toString(), "--network", "mainnet");
+        assertEquals(1, bad.exit);
+        assertTrue(bad.err.contains("unknown network 'mainnet'"), bad.err);
+        assertEquals(Main.EXIT_USAGE, Main.run("start", "--no-such-option"));
+    }
+
+    record Result(int exit, String err) {
+    }
+
+    private static Result runCapturingErr(Path dir, String... args) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            int exit = Main.run(args);
+            return new Result(exit, buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(old);
+        }
+    }
+}
