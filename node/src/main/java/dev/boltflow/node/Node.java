@@ -1,5 +1,7 @@
 package dev.boltflow.node;
 
+import dev.boltflow.core.bolt12.Invoice;
+import dev.boltflow.core.bolt12.InvoiceError;
 import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.crypto.PublicKey;
 import dev.boltflow.core.payer.Payer;
@@ -11,6 +13,7 @@ import dev.boltflow.core.sendinvoice.NetworkView;
 import dev.boltflow.core.sendinvoice.SendInvoice;
 import dev.boltflow.core.sendinvoice.SendInvoiceConfig;
 import dev.boltflow.core.sendinvoice.memory.InMemoryNetworkView;
+import dev.boltflow.core.wire.FeatureBits;
 import dev.boltflow.node.config.NodeConfig;
 import dev.boltflow.node.config.NodeIdentity;
 import dev.boltflow.node.messaging.PeerOnionMessenger;
@@ -78,6 +81,11 @@ public final class Node implements AutoCloseable {
 
         /** The best block height (the node has no chain backend of its own). */
         BlockHeight blockHeight();
+
+        /** The payer's last say over invoices that pass every rule: empty pays, an error refuses. */
+        default Function<Invoice, Optional<InvoiceError>> invoicePolicy() {
+            return invoice -> Optional.empty();
+        }
     }
 
     /** The parts a {@link Host} may need to build its payment link. */
@@ -127,13 +135,30 @@ public final class Node implements AutoCloseable {
                     Clock.systemUTC(), Schedulers.parallel(), cpu, random);
             PaymentSender payments = host.paymentSender(new NodeParts(key.publicKey(), key, messenger, network,
                     sendInvoice));
-            Payer payer = new Payer(config.network().chainHash(), List.of(), signer, new InMemoryInvoiceRequestStore(),
-                    messenger, payments, invoice -> Optional.empty(), Clock.systemUTC(), cpu, random);
+            Payer payer = new Payer(config.network().chainHash(), () -> pathIntermediates(bound, peers), signer,
+                    new InMemoryInvoiceRequestStore(), messenger, payments, host.invoicePolicy(), Clock.systemUTC(),
+                    cpu, random);
             Disposable sweeper = expirySweeper(store, Clock.systemUTC()).subscribe();
             LOG.info("node {} on {} started{}", key.publicKey(), config.network().cliName(),
                     bound.map(a -> ", listening on " + a).orElse(""));
             return new Node(config, key.publicKey(), store, peers, network, messenger, sendInvoice, payer, sweeper, bound);
         }).onErrorResume(e -> peers.close().then(Mono.error(e)));
+    }
+
+    /**
+     * BOLT 12: {@code invreq_paths} "as it would offer_paths": a node others can reach introduces its
+     * own path; one that does not listen goes through a connected peer that relays onion messages.
+     */
+    private static List<PublicKey> pathIntermediates(Optional<InetSocketAddress> listening, NettyPeerManager peers) {
+        if (listening.isPresent()) {
+            return List.of();
+        }
+        for (PeerConnection c : peers.connections()) {
+            if (c.isActive() && c.remoteInit().combinedFeatures().supports(FeatureBits.Feature.ONION_MESSAGES)) {
+                return List.of(c.remoteNodeId());
+            }
+        }
+        return List.of();
     }
 
     /**

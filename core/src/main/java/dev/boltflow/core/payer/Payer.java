@@ -34,6 +34,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -103,7 +104,7 @@ public final class Payer implements Disposable {
     }
 
     private final Bytes32 chain;
-    private final List<PublicKey> pathIntermediates;
+    private final Supplier<List<PublicKey>> pathIntermediates;
     private final NodeSigner signer;
     private final InvoiceRequestStore store;
     private final OnionMessenger messenger;
@@ -117,16 +118,17 @@ public final class Payer implements Disposable {
     private final Disposable inbound;
 
     /**
-     * @param pathIntermediates the hops before us in the {@code invreq_paths} we write (a connected
-     *        peer when we are not publicly reachable; empty: we introduce the path ourselves)
+     * @param pathIntermediates the hops before us in the {@code invreq_paths} we write, asked for each
+     *        new request (a connected peer when we are not publicly reachable; empty: we introduce
+     *        the path ourselves)
      * @param policy            a last say over invoices that pass every rule (empty = pay it); the
      *                          demo uses it to show an invoice_error
      */
-    public Payer(Bytes32 chain, List<PublicKey> pathIntermediates, NodeSigner signer, InvoiceRequestStore store,
+    public Payer(Bytes32 chain, Supplier<List<PublicKey>> pathIntermediates, NodeSigner signer, InvoiceRequestStore store,
             OnionMessenger messenger, PaymentSender payments, Function<Invoice, Optional<InvoiceError>> policy,
             Clock clock, Scheduler work, SecureRandom random) {
         this.chain = Objects.requireNonNull(chain, "chain");
-        this.pathIntermediates = List.copyOf(pathIntermediates);
+        this.pathIntermediates = Objects.requireNonNull(pathIntermediates, "pathIntermediates");
         this.signer = Objects.requireNonNull(signer, "signer");
         this.store = Objects.requireNonNull(store, "store");
         this.messenger = Objects.requireNonNull(messenger, "messenger");
@@ -164,7 +166,7 @@ public final class Payer implements Disposable {
         byte[] metadataBytes = new byte[16];
         random.nextBytes(metadataBytes);
         Bytes metadata = Bytes.wrap(metadataBytes);
-        BlindedPath path = signer.replyPath(pathIntermediates, invreqContext(metadata));
+        BlindedPath path = signer.replyPath(List.copyOf(pathIntermediates.get()), invreqContext(metadata));
         List<TlvRecord> records = new ArrayList<>();
         records.add(new TlvRecord(Bolt12Field.INVREQ_METADATA, metadata));
         records.add(new TlvRecord(Bolt12Field.OFFER_DESCRIPTION, utf8(params.description())));

@@ -66,7 +66,7 @@ class PayerTest {
             net.connect(introNode.nodeId(), payerNode.nodeId());
             payee = new SendInvoice(SendInvoiceConfig.defaults(ChainHashes.REGTEST), invoices, payeeNode,
                     new LocalNodeSigner(payeeKey, random), () -> BLOCK_HEIGHT, clock, vts, Schedulers.immediate(), random);
-            payer = new Payer(ChainHashes.REGTEST, List.of(introNode.nodeId()), new LocalNodeSigner(payerKey, random),
+            payer = new Payer(ChainHashes.REGTEST, () -> List.of(introNode.nodeId()), new LocalNodeSigner(payerKey, random),
                     new InMemoryInvoiceRequestStore(), payerNode,
                     new DirectPaymentSender(payee::acceptPayment, BLOCK_HEIGHT + 10), policy, clock,
                     Schedulers.immediate(), random);
