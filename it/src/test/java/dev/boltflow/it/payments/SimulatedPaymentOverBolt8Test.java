@@ -14,6 +14,7 @@ import dev.boltflow.core.payer.OurInvoiceRequest;
 import dev.boltflow.core.payer.Payer;
 import dev.boltflow.core.payer.PaymentSender;
 import dev.boltflow.core.payer.memory.InMemoryInvoiceRequestStore;
+import dev.boltflow.core.sendinvoice.IncomingPayment;
 import dev.boltflow.core.sendinvoice.InvoiceStatus;
 import dev.boltflow.core.sendinvoice.LocalNodeSigner;
 import dev.boltflow.core.sendinvoice.NetworkView;
@@ -38,6 +39,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -107,8 +109,7 @@ class SimulatedPaymentOverBolt8Test {
             Mono.fromFuture(accepted).block(WAIT);
         }
 
-        SimulatedPaymentLink startLink(java.util.function.Function<dev.boltflow.core.sendinvoice.IncomingPayment,
-                Mono<PaymentDecision>> payee) {
+        SimulatedPaymentLink startLink(Function<IncomingPayment, Mono<PaymentDecision>> payee) {
             link = new SimulatedPaymentLink(peers, messenger, key, view, payee, () -> BLOCK_HEIGHT,
                     new SimulatedPaymentLink.Config(Duration.ofSeconds(60), 18), timers, Schedulers.parallel(), random);
             cleanup.add(link::dispose);
@@ -127,7 +128,7 @@ class SimulatedPaymentOverBolt8Test {
         final Sinks.Many<Payer.Event> events = Sinks.many().replay().all();
 
         /** @param payments the payer's PaymentSender, given the payer's link */
-        World(java.util.function.Function<SimulatedPaymentLink, PaymentSender> payments) {
+        World(Function<SimulatedPaymentLink, PaymentSender> payments) {
             service = new SendInvoice(SendInvoiceConfig.defaults(ChainHashes.REGTEST), store, payee.messenger,
                     new LocalNodeSigner(payee.key, random), () -> BLOCK_HEIGHT, clock, timers, Schedulers.parallel(),
                     random);

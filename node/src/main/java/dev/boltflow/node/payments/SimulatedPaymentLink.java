@@ -17,6 +17,7 @@ import dev.boltflow.core.sendinvoice.BlockHeight;
 import dev.boltflow.core.sendinvoice.IncomingPayment;
 import dev.boltflow.core.sendinvoice.NetworkView;
 import dev.boltflow.core.sendinvoice.PaymentDecision;
+import dev.boltflow.core.wire.WireMessage;
 import dev.boltflow.node.messaging.PeerMessage;
 import dev.boltflow.node.messaging.PeerOnionMessenger;
 import dev.boltflow.transport.PeerConnection;
@@ -151,7 +152,7 @@ public final class SimulatedPaymentLink implements PaymentSender, Disposable {
                 + "boltflow-private messages {}/{}/{} between peers. For tests and demos only.",
                 LinkMessage.ADD_TYPE, LinkMessage.FULFILL_TYPE, LinkMessage.FAIL_TYPE);
         this.reading = messenger.peerMessages()
-                .filter(m -> m.message() instanceof dev.boltflow.core.wire.WireMessage.Unknown u
+                .filter(m -> m.message() instanceof WireMessage.Unknown u
                         && LinkMessage.isLinkType(u.type()))
                 .onBackpressureBuffer(ADD_BUFFER, m -> log.warn("dropped a payment link message from {}: {} waiting",
                         m.from(), ADD_BUFFER), BufferOverflowStrategy.DROP_LATEST)

@@ -1,6 +1,7 @@
 package dev.boltflow.node.payments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,11 +10,13 @@ import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.bytes.DecodeException;
 import dev.boltflow.core.crypto.PrivateKey;
+import dev.boltflow.core.crypto.PublicKey;
 import dev.boltflow.core.onion.BlindedPaymentOnion;
 import dev.boltflow.core.wire.WireCodec;
 import dev.boltflow.core.wire.WireMessage;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Optional;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -36,8 +39,7 @@ class LinkMessageTest {
 
     @Test
     void add_withAndWithoutPathKey_roundTripsThroughTheWireCodec() {
-        for (Optional<dev.boltflow.core.crypto.PublicKey> key : java.util.List.of(Optional.<dev.boltflow.core.crypto.PublicKey>empty(),
-                Optional.of(PrivateKey.random(random).publicKey()))) {
+        for (Optional<PublicKey> key : List.of(Optional.<PublicKey>empty(), Optional.of(PrivateKey.random(random).publicKey()))) {
             LinkMessage.Add add = new LinkMessage.Add(7, Bytes32.random(random), 50_000, 900_018, onion, key);
             WireMessage.Unknown wire = add.toWire();
             assertEquals(LinkMessage.ADD_TYPE, wire.type());
@@ -51,7 +53,7 @@ class LinkMessageTest {
     void fulfillAndFail_roundTrip_andFulfillHidesThePreimage() {
         LinkMessage.Fulfill f = new LinkMessage.Fulfill(1, Bytes32.random(random));
         assertEquals(Optional.of(f), LinkMessage.fromWire(f.toWire()));
-        assertTrue(!f.toString().contains(f.preimage().toHex()));
+        assertFalse(f.toString().contains(f.preimage().toHex()));
         LinkMessage.Fail fail = new LinkMessage.Fail(2, 0x400f, "WRONG_AMOUNT: 40000 msat – too little");
         assertEquals(Optional.of(fail), LinkMessage.fromWire(fail.toWire()));
     }

@@ -15,6 +15,8 @@ import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.PaymentPreimage;
 import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.crypto.PublicKey;
+import dev.boltflow.core.features.Features;
+import dev.boltflow.core.onion.BlindedPayInfo;
 import dev.boltflow.core.onion.BlindedPaymentOnion;
 import dev.boltflow.core.onion.BlindedPayments;
 import dev.boltflow.core.onion.EncryptedDataTlv;
@@ -251,7 +253,7 @@ class SimulatedPaymentLinkTest {
         Node payee = new Node();
         BlindedPayments.PaymentPath p = path(payee, List.of());
         BlindedPayments.PaymentPath tooSmall = new BlindedPayments.PaymentPath(p.path(),
-                new dev.boltflow.core.onion.BlindedPayInfo(0, 0, 18, 1, AMOUNT - 1, dev.boltflow.core.features.Features.EMPTY));
+                new BlindedPayInfo(0, 0, 18, 1, AMOUNT - 1, Features.EMPTY));
         SimulatedPaymentException e = failure(payer.link.pay(invoice(payee, Bytes32.random(random), List.of(tooSmall))));
         assertEquals(Reason.NO_USABLE_PATH, e.reason());
         assertTrue(e.getMessage().contains("path 0"), e.getMessage());
