@@ -56,12 +56,13 @@ public final class Node implements AutoCloseable {
     private final PeerOnionMessenger messenger;
     private final SendInvoice sendInvoice;
     private final Payer payer;
+    private final PaymentSender payments;
     private final Disposable expirySweeper;
     private final Optional<InetSocketAddress> listening;
 
     private Node(NodeConfig config, PublicKey nodeId, R2dbcInvoiceStore store, NettyPeerManager peers,
             InMemoryNetworkView network, PeerOnionMessenger messenger, SendInvoice sendInvoice, Payer payer,
-            Disposable expirySweeper, Optional<InetSocketAddress> listening) {
+            PaymentSender payments, Disposable expirySweeper, Optional<InetSocketAddress> listening) {
         this.config = config;
         this.nodeId = nodeId;
         this.store = store;
@@ -70,6 +71,7 @@ public final class Node implements AutoCloseable {
         this.messenger = messenger;
         this.sendInvoice = sendInvoice;
         this.payer = payer;
+        this.payments = payments;
         this.expirySweeper = expirySweeper;
         this.listening = listening;
     }
@@ -89,8 +91,8 @@ public final class Node implements AutoCloseable {
     }
 
     /** The parts a {@link Host} may need to build its payment link. */
-    public record NodeParts(PublicKey nodeId, PrivateKey nodeKey, PeerOnionMessenger messenger, NetworkView network,
-            SendInvoice sendInvoice) {
+    public record NodeParts(PublicKey nodeId, PrivateKey nodeKey, NettyPeerManager peers, PeerOnionMessenger messenger,
+            NetworkView network, SendInvoice sendInvoice) {
     }
 
     /**
@@ -133,7 +135,7 @@ public final class Node implements AutoCloseable {
                     .withMaxPending(config.maxPendingInvoices());
             SendInvoice sendInvoice = new SendInvoice(sendConfig, store, messenger, signer, host.blockHeight(),
                     Clock.systemUTC(), Schedulers.parallel(), cpu, random);
-            PaymentSender payments = host.paymentSender(new NodeParts(key.publicKey(), key, messenger, network,
+            PaymentSender payments = host.paymentSender(new NodeParts(key.publicKey(), key, peers, messenger, network,
                     sendInvoice));
             Payer payer = new Payer(config.network().chainHash(), () -> pathIntermediates(bound, peers), signer,
                     new InMemoryInvoiceRequestStore(), messenger, payments, host.invoicePolicy(), Clock.systemUTC(),
@@ -141,7 +143,8 @@ public final class Node implements AutoCloseable {
             Disposable sweeper = expirySweeper(store, Clock.systemUTC()).subscribe();
             LOG.info("node {} on {} started{}", key.publicKey(), config.network().cliName(),
                     bound.map(a -> ", listening on " + a).orElse(""));
-            return new Node(config, key.publicKey(), store, peers, network, messenger, sendInvoice, payer, sweeper, bound);
+            return new Node(config, key.publicKey(), store, peers, network, messenger, sendInvoice, payer, payments,
+                    sweeper, bound);
         }).onErrorResume(e -> peers.close().then(Mono.error(e)));
     }
 
@@ -229,6 +232,9 @@ public final class Node implements AutoCloseable {
         return Mono.defer(() -> {
             expirySweeper.dispose();
             payer.dispose();
+            if (payments instanceof Disposable d) {
+                d.dispose();
+            }
             sendInvoice.dispose();
             messenger.dispose();
             return peers.close().then(store.close());

@@ -66,7 +66,7 @@ class OnionPaymentTest {
         World(LongUnaryOperator onionAmount) {
             payee = new SendInvoice(SendInvoiceConfig.defaults(ChainHashes.REGTEST), invoices, payeeNode,
                     new LocalNodeSigner(payeeKey, random), () -> BLOCK_HEIGHT, clock, vts, Schedulers.immediate(), random);
-            payer = new Payer(ChainHashes.REGTEST, List.of(), new LocalNodeSigner(payerKey, random),
+            payer = new Payer(ChainHashes.REGTEST, () -> List.of(), new LocalNodeSigner(payerKey, random),
                     new InMemoryInvoiceRequestStore(), payerNode, invoice -> payByOnion(invoice, onionAmount),
                     invoice -> Optional.empty(), clock, Schedulers.immediate(), random);
             payer.events().subscribe(events::add);

@@ -137,7 +137,7 @@ class SimulatedPaymentOverBolt8Test {
             // The payer receives no payments: it refuses any HTLC that ends at it.
             SimulatedPaymentLink payerLink = payer.startLink(p -> Mono.just(
                     new PaymentDecision.Reject(PaymentDecision.Reason.UNKNOWN_INVOICE, "the payer takes no payments")));
-            payerService = new Payer(ChainHashes.REGTEST, List.of(intro.id()), new LocalNodeSigner(payer.key, random),
+            payerService = new Payer(ChainHashes.REGTEST, () -> List.of(intro.id()), new LocalNodeSigner(payer.key, random),
                     new InMemoryInvoiceRequestStore(), payer.messenger, payments.apply(payerLink),
                     invoice -> Optional.empty(), clock, Schedulers.parallel(), random);
             cleanup.add(payerService::dispose);

@@ -7,6 +7,7 @@ import dev.boltflow.node.config.ConfigException;
 import dev.boltflow.node.config.ConfigFile;
 import dev.boltflow.node.config.Network;
 import dev.boltflow.node.config.NodeConfig;
+import dev.boltflow.node.payments.SimulatedPaymentLink;
 import dev.boltflow.node.rpc.JsonRpcServer;
 import dev.boltflow.node.rpc.NodeRpc;
 import java.io.PrintWriter;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code start}: runs a node until {@code stop} (RPC) or SIGTERM. Options come from the command
@@ -88,6 +90,10 @@ public final class StartCommand implements Callable<Integer> {
     @Option(names = "--handshake-timeout", paramLabel = "SECONDS", defaultValue = "10",
             description = "BOLT 8 handshake deadline (default: ${DEFAULT-VALUE})")
     long handshakeTimeout;
+
+    @Option(names = "--simulated-payments",
+            description = "Pay and get paid over boltflow's channel-less simulated link (tests and demos only; logged)")
+    boolean simulatedPayments;
 
     @Option(names = "--block-height", defaultValue = "0",
             description = "Best block height for our payment paths' expiry, until a chain backend is attached "
@@ -161,7 +167,7 @@ public final class StartCommand implements Callable<Integer> {
         NodeConfig c = NodeConfig.defaults(net, dir);
         Optional<InetSocketAddress> listenAddress = Optional.ofNullable(listen).map(StartCommand::hostPort);
         return new NodeConfig(net, dir, listenAddress, Optional.ofNullable(database), noConnect,
-                Duration.ofSeconds(defaultTimeout), connect, c.simulatedPayments(), maxPending, maxInbound,
+                Duration.ofSeconds(defaultTimeout), connect, simulatedPayments, maxPending, maxInbound,
                 Duration.ofSeconds(handshakeTimeout));
     }
 
@@ -186,9 +192,13 @@ public final class StartCommand implements Callable<Integer> {
         return new Node.Host() {
             @Override
             public PaymentSender paymentSender(Node.NodeParts parts) {
-                // No channels and no HTLC layer attached: invoices for our requests cannot be paid.
-                return invoice -> Mono.error(new IllegalStateException(
-                        "this node has no payment link (no channels, no HTLC layer attached)"));
+                if (!simulatedPayments) {
+                    // No channels and no HTLC layer attached: invoices for our requests cannot be paid.
+                    return SimulatedPaymentLink.disabled();
+                }
+                return new SimulatedPaymentLink(parts.peers(), parts.messenger(), parts.nodeKey(), parts.network(),
+                        parts.sendInvoice()::acceptPayment, blockHeight(), SimulatedPaymentLink.Config.defaults(),
+                        Schedulers.parallel(), Schedulers.parallel(), new SecureRandom());
             }
 
             @Override
