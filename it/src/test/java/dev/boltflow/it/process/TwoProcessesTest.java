@@ -1,0 +1,123 @@
+package dev.boltflow.it.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two node processes started from the launcher ({@code bin/boltflow-node}) on loopback, driven
+ * only through {@code bin/boltflow-cli}: connect, invoicerequest, sendinvoice (paid over the
+ * simulated link), listinvoices; then the payee restarts and still has its identity and the same
+ * listinvoices.
+ */
+class TwoProcessesTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+    private final List<Process> started = new ArrayList<>();
+
+    @TempDir
+    Path tmp;
+
+    @AfterEach
+    void killLeftovers() {
+        for (Process p : started) {
+            p.destroyForcibly();
+        }
+    }
+
+    private Process start(Path dataDir) throws IOException {
+        Path jar = ROOT.resolve("node/target/boltflow-node.jar");
+        assertTrue(Files.exists(jar), "build the node jar first (mvn verify does): " + jar);
+        ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/boltflow-node").toString(), "start",
+                "--network", "regtest", "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:0",
+                "--simulated-payments")
+                .redirectErrorStream(true)
+                .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile());
+        Files.createDirectories(dataDir);
+        Process p = pb.start();
+        started.add(p);
+        Path socket = dataDir.resolve("regtest").resolve("lightning-rpc");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(socket)) {
+            assertTrue(p.isAlive(), "node exited: " + log(dataDir));
+            assertTrue(System.nanoTime() < deadline, "no RPC socket: " + log(dataDir));
+            sleep();
+        }
+        return p;
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(100); // waiting for a child process to come up: readiness, not a timing check
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String log(Path dataDir) {
+        try {
+            return Files.readString(dataDir.resolveSibling(dataDir.getFileName() + ".log"));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private static JsonNode cli(Path dataDir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/boltflow-cli").toString(),
+                "--network", "regtest", "--data-dir", dataDir.toString()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "cli did not finish");
+        assertEquals(0, p.exitValue(), String.join(" ", args) + " -> " + out);
+        return JSON.readTree(out);
+    }
+
+    private static String address(JsonNode getinfo) {
+        JsonNode b = getinfo.get("binding").get(0);
+        return getinfo.get("id").asText() + "@" + b.get("address").asText() + ":" + b.get("port").asInt();
+    }
+
+    @Test
+    void sendinvoice_between_two_node_processes_through_the_cli() throws Exception {
+        Path payee = tmp.resolve("payee");
+        Path payer = tmp.resolve("payer");
+        Process payeeProcess = start(payee);
+        Process payerProcess = start(payer);
+
+        JsonNode payeeInfo = cli(payee, "getinfo");
+        JsonNode payerInfo = cli(payer, "getinfo");
+        cli(payee, "connect", address(payerInfo));
+        cli(payer, "connect", address(payeeInfo)); // the payer pays the payee over this link
+
+        JsonNode invreq = cli(payer, "-k", "invoicerequest", "amount=50000msat", "description=two processes");
+        JsonNode paid = cli(payee, "sendinvoice", invreq.get("bolt12").asText(), "twoproc");
+        assertEquals("paid", paid.get("status").asText(), paid.toString());
+        assertEquals(50000, paid.get("amount_received_msat").asLong());
+        JsonNode before = cli(payee, "listinvoices");
+        assertEquals(1, before.get("invoices").size());
+
+        cli(payer, "stop");
+        cli(payee, "stop");
+        assertTrue(payeeProcess.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(payerProcess.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, payeeProcess.exitValue(), log(payee));
+
+        start(payee);
+        assertEquals(payeeInfo.get("id"), cli(payee, "getinfo").get("id"), "identity kept");
+        assertEquals(before, cli(payee, "listinvoices"), "listinvoices after restart matches before");
+        cli(payee, "stop");
+    }
+}
