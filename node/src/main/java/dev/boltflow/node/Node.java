@@ -12,8 +12,8 @@ import dev.boltflow.core.sendinvoice.LocalNodeSigner;
 import dev.boltflow.core.sendinvoice.NetworkView;
 import dev.boltflow.core.sendinvoice.SendInvoice;
 import dev.boltflow.core.sendinvoice.SendInvoiceConfig;
-import dev.boltflow.core.sendinvoice.memory.InMemoryNetworkView;
 import dev.boltflow.core.wire.FeatureBits;
+import dev.boltflow.node.addressbook.PersistentNetworkView;
 import dev.boltflow.node.config.NodeConfig;
 import dev.boltflow.node.config.NodeIdentity;
 import dev.boltflow.node.messaging.PeerOnionMessenger;
@@ -52,7 +52,7 @@ public final class Node implements AutoCloseable {
     private final PublicKey nodeId;
     private final R2dbcInvoiceStore store;
     private final NettyPeerManager peers;
-    private final InMemoryNetworkView network;
+    private final PersistentNetworkView network;
     private final PeerOnionMessenger messenger;
     private final SendInvoice sendInvoice;
     private final Payer payer;
@@ -61,7 +61,7 @@ public final class Node implements AutoCloseable {
     private final Optional<InetSocketAddress> listening;
 
     private Node(NodeConfig config, PublicKey nodeId, R2dbcInvoiceStore store, NettyPeerManager peers,
-            InMemoryNetworkView network, PeerOnionMessenger messenger, SendInvoice sendInvoice, Payer payer,
+            PersistentNetworkView network, PeerOnionMessenger messenger, SendInvoice sendInvoice, Payer payer,
             PaymentSender payments, Disposable expirySweeper, Optional<InetSocketAddress> listening) {
         this.config = config;
         this.nodeId = nodeId;
@@ -96,8 +96,9 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Starts a node: loads or creates its key, opens (and migrates) its store, listens if asked,
-     * and wires the use cases. Blocking start-up work runs on {@code boundedElastic}.
+     * Starts a node: loads or creates its key, opens its address book, opens (and migrates) its
+     * store, listens if asked, and wires the use cases. Blocking start-up work runs on
+     * {@code boundedElastic}.
      */
     public static Mono<Node> start(NodeConfig config, Host host, SecureRandom random) {
         Objects.requireNonNull(config, "config");
@@ -106,17 +107,18 @@ public final class Node implements AutoCloseable {
             Files.createDirectories(config.networkDir(), PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwx------")));
             return NodeIdentity.loadOrCreate(config.networkDir(), random);
-        }).subscribeOn(Schedulers.boundedElastic()).flatMap(key -> {
+        }).subscribeOn(Schedulers.boundedElastic()).flatMap(key -> PersistentNetworkView.open(
+                config.networkDir().resolve(PersistentNetworkView.FILE_NAME)).flatMap(network -> {
             Mono<R2dbcInvoiceStore> storeMono = config.database().isPresent()
                     ? R2dbcInvoiceStore.open(config.database().get())
                     : R2dbcInvoiceStore.openH2File(config.networkDir().resolve("invoices"));
-            return storeMono.flatMap(store -> assemble(config, host, random, key, store)
+            return storeMono.flatMap(store -> assemble(config, host, random, key, store, network)
                     .onErrorResume(e -> store.close().then(Mono.error(e))));
-        });
+        }));
     }
 
     private static Mono<Node> assemble(NodeConfig config, Host host, SecureRandom random, PrivateKey key,
-            R2dbcInvoiceStore store) {
+            R2dbcInvoiceStore store, PersistentNetworkView network) {
         TransportConfig transport = TransportConfig.defaults()
                 .withChainHash(config.network().chainHash())
                 .withHandshakeTimeout(config.handshakeTimeout())
@@ -127,9 +129,8 @@ public final class Node implements AutoCloseable {
                 : Mono.just(Optional.empty());
         return listen.map(bound -> {
             Scheduler cpu = Schedulers.parallel();
-            InMemoryNetworkView network = new InMemoryNetworkView();
             PeerOnionMessenger messenger = new PeerOnionMessenger(peers, key, network, config.fetchInvoiceNoconnect(),
-                    cpu, random);
+                    config.onionMessageLimits(), cpu, cpu, random);
             LocalNodeSigner signer = new LocalNodeSigner(key, random);
             SendInvoiceConfig sendConfig = SendInvoiceConfig.defaults(config.network().chainHash())
                     .withMaxPending(config.maxPendingInvoices());
@@ -211,8 +212,8 @@ public final class Node implements AutoCloseable {
         return messenger;
     }
 
-    /** The address book the messenger routes and dials with. */
-    public InMemoryNetworkView network() {
+    /** The address book the messenger routes and dials with, kept across restarts. */
+    public PersistentNetworkView network() {
         return network;
     }
 
@@ -221,10 +222,19 @@ public final class Node implements AutoCloseable {
         return listening;
     }
 
-    /** connect {@code id@host:port}: remembers the address, dials, exchanges {@code init}. */
+    /**
+     * connect {@code id@host:port}: dials, exchanges {@code init}, and once that succeeded records
+     * the address in the address book (a failure to write it is logged, the connection stands).
+     */
     public Mono<PeerConnection> connect(PublicKey id, String host, int port) {
-        network.addNode(id, List.of(new NetworkView.Address(host, port)), Optional.empty());
-        return messenger.connect(id, InetSocketAddress.createUnresolved(host, port));
+        NetworkView.Address address = new NetworkView.Address(host, port);
+        return messenger.connect(id, InetSocketAddress.createUnresolved(host, port))
+                .flatMap(c -> network.remember(id, address)
+                        .onErrorResume(e -> {
+                            LOG.warn("connected to {} at {} but could not record it: {}", id, address, e.getMessage());
+                            return Mono.empty();
+                        })
+                        .thenReturn(c));
     }
 
     /** Stops everything, in the reverse order of start. */

@@ -120,11 +120,11 @@ public final class DemoCommand implements Callable<Integer> {
             }
 
             // What each side would learn from gossip: where the other listens.
-            payee.network().addNode(intro.nodeId(), List.of(new NetworkView.Address(introAt.getHostString(),
-                    introAt.getPort())), Optional.empty());
+            payee.network().remember(intro.nodeId(), new NetworkView.Address(introAt.getHostString(),
+                    introAt.getPort())).block(WAIT);
             InetSocketAddress payeeAt = payee.listening().orElseThrow();
-            payer.network().addNode(payee.nodeId(), List.of(new NetworkView.Address(payeeAt.getHostString(),
-                    payeeAt.getPort())), Optional.empty());
+            payer.network().remember(payee.nodeId(), new NetworkView.Address(payeeAt.getHostString(),
+                    payeeAt.getPort())).block(WAIT);
 
             Duration timeout = Duration.ofSeconds(timeoutSeconds != null ? timeoutSeconds
                     : outcome == Outcome.timeout ? 5 : 90);

@@ -1,5 +1,6 @@
 package dev.boltflow.node.config;
 
+import dev.boltflow.node.messaging.OnionMessageLimits;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,8 @@ import java.util.Optional;
  *                           {@code fetchinvoice-noconnect})
  * @param connect            peers to connect to at start, {@code node_id@host:port}
  * @param simulatedPayments  pay and get paid over the channel-less simulated link (tests, demo)
+ * @param onionMessageLimits how many onion messages each peer connection may send us (Core
+ *                           Lightning's burst of 4, then one per 250 ms, by default)
  */
 public record NodeConfig(
         Network network,
@@ -29,7 +32,8 @@ public record NodeConfig(
         boolean simulatedPayments,
         int maxPendingInvoices,
         int maxInboundConnections,
-        Duration handshakeTimeout) {
+        Duration handshakeTimeout,
+        OnionMessageLimits onionMessageLimits) {
 
     public NodeConfig {
         Objects.requireNonNull(network, "network");
@@ -50,6 +54,15 @@ public record NodeConfig(
         if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
             throw new ConfigException("handshake-timeout must be positive");
         }
+        Objects.requireNonNull(onionMessageLimits, "onionMessageLimits");
+    }
+
+    /** Everything but the onion message limits, which take their defaults. */
+    public NodeConfig(Network network, Path dataDir, Optional<InetSocketAddress> listen, Optional<String> database,
+            boolean fetchInvoiceNoconnect, Duration defaultTimeout, List<String> connect, boolean simulatedPayments,
+            int maxPendingInvoices, int maxInboundConnections, Duration handshakeTimeout) {
+        this(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect, simulatedPayments,
+                maxPendingInvoices, maxInboundConnections, handshakeTimeout, OnionMessageLimits.defaults());
     }
 
     public static NodeConfig defaults(Network network, Path dataDir) {
@@ -57,7 +70,7 @@ public record NodeConfig(
                 List.of(), false, 100_000, 256, Duration.ofSeconds(10));
     }
 
-    /** {@code DIR/NETWORK}: the key, the database and the RPC socket live here. */
+    /** {@code DIR/NETWORK}: the key, the database, the address book and the RPC socket live here. */
     public Path networkDir() {
         return dataDir.resolve(network.cliName());
     }
@@ -69,21 +82,28 @@ public record NodeConfig(
 
     public NodeConfig withListen(InetSocketAddress address) {
         return new NodeConfig(network, dataDir, Optional.of(address), database, fetchInvoiceNoconnect, defaultTimeout,
-                connect, simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout);
+                connect, simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout,
+                onionMessageLimits);
     }
 
     public NodeConfig withFetchInvoiceNoconnect(boolean v) {
         return new NodeConfig(network, dataDir, listen, database, v, defaultTimeout, connect, simulatedPayments,
-                maxPendingInvoices, maxInboundConnections, handshakeTimeout);
+                maxPendingInvoices, maxInboundConnections, handshakeTimeout, onionMessageLimits);
     }
 
     public NodeConfig withSimulatedPayments(boolean v) {
         return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect, v,
-                maxPendingInvoices, maxInboundConnections, handshakeTimeout);
+                maxPendingInvoices, maxInboundConnections, handshakeTimeout, onionMessageLimits);
+    }
+
+    public NodeConfig withOnionMessageLimits(OnionMessageLimits limits) {
+        return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect,
+                simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, limits);
     }
 
     public NodeConfig withDatabase(String r2dbcUrl) {
         return new NodeConfig(network, dataDir, listen, Optional.of(r2dbcUrl), fetchInvoiceNoconnect, defaultTimeout,
-                connect, simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout);
+                connect, simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout,
+                onionMessageLimits);
     }
 }

@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,13 @@ import reactor.core.scheduler.Scheduler;
  * unread connection is not read at all and ends with a pong timeout). Messages other than
  * {@code onion_message} come out of {@link #peerMessages()}.
  *
+ * <p><b>Rate limit.</b> Each connection has a token bucket ({@link OnionMessageLimits}; by default
+ * Core Lightning's burst of 4, then one per 250 ms). It is checked as a message is read, on the
+ * reading thread and before the message is queued for peeling: an {@code onion_message} that finds
+ * the bucket empty is dropped without any Sphinx work (no ECDH) and counted in
+ * {@link #rateLimited()}. Other messages are not limited here. Time is the {@code clock} scheduler's
+ * {@link Scheduler#now}.
+ *
  * <p><b>Receiving</b> (BOLT 4, Onion Messages, reader): each message is peeled with our key.
  * Deliver → {@link #inbound()} with its {@code path_id}; Forward → written to the next hop if we
  * have a live connection to it that advertises {@code option_onion_messages} (we relay for others
@@ -73,8 +81,9 @@ import reactor.core.scheduler.Scheduler;
  *
  * <p><b>Threads.</b> Building and peeling Sphinx packets is CPU work (about half a millisecond
  * each): it runs on {@code cpu}, never on a Netty event loop. Each connection's messages are
- * handed to {@code cpu} with {@code publishOn} and a prefetch of {@value #PREFETCH}, so a peer that
- * floods us is read only as fast as we peel (reads follow demand); up to
+ * handed to {@code cpu} with {@code publishOn} and a prefetch of {@value #PREFETCH}, so what a peer
+ * sends within its limit is read only as fast as we peel (reads follow demand), and what it sends
+ * beyond is dropped as fast as it is read; up to
  * {@value #MAX_RELAYS_IN_FLIGHT} relays per connection wait for their write at once. Sends run on
  * {@code cpu} too, and return there after a dial and after the write. Addresses are handed to the transport
  * unresolved: name resolution is its business.
@@ -91,7 +100,9 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
     private final PublicKey us;
     private final NetworkView network;
     private final boolean noConnect;
+    private final OnionMessageLimits limits;
     private final Scheduler cpu;
+    private final Scheduler clock;
     private final SecureRandom random;
 
     private final ConcurrentMap<PeerConnection, Disposable.Swap> attached = new ConcurrentHashMap<>();
@@ -101,10 +112,12 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong relayed = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong rateLimited = new AtomicLong();
     private volatile boolean disposed;
 
     /**
-     * Starts reading every connection of {@code peers} (see the class comment).
+     * Starts reading every connection of {@code peers} (see the class comment), with the default
+     * {@link OnionMessageLimits} timed by {@code cpu}'s clock.
      *
      * @param nodeKey   our node key: it must be the key {@code peers} authenticates with
      * @param noConnect never dial to send (Core Lightning's {@code fetchinvoice-noconnect})
@@ -112,6 +125,21 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
      */
     public PeerOnionMessenger(PeerManager peers, PrivateKey nodeKey, NetworkView network, boolean noConnect,
             Scheduler cpu, SecureRandom random) {
+        this(peers, nodeKey, network, noConnect, OnionMessageLimits.defaults(), cpu, cpu, random);
+    }
+
+    /**
+     * Starts reading every connection of {@code peers} (see the class comment).
+     *
+     * @param nodeKey   our node key: it must be the key {@code peers} authenticates with
+     * @param noConnect never dial to send (Core Lightning's {@code fetchinvoice-noconnect})
+     * @param limits    how many onion messages each connection may send us
+     * @param cpu       where packets are built and peeled (e.g. {@code Schedulers.parallel()})
+     * @param clock     whose {@link Scheduler#now} times the rate limit (a {@code VirtualTimeScheduler}
+     *                  in tests)
+     */
+    public PeerOnionMessenger(PeerManager peers, PrivateKey nodeKey, NetworkView network, boolean noConnect,
+            OnionMessageLimits limits, Scheduler cpu, Scheduler clock, SecureRandom random) {
         this.peers = Objects.requireNonNull(peers, "peers");
         this.nodeKey = Objects.requireNonNull(nodeKey, "nodeKey");
         this.us = nodeKey.publicKey();
@@ -120,7 +148,9 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
         }
         this.network = Objects.requireNonNull(network, "network");
         this.noConnect = noConnect;
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.cpu = Objects.requireNonNull(cpu, "cpu");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
         this.accepting = peers.inboundConnections().subscribe(this::attach,
                 e -> log.warn("inbound connections ended with an error; accepted peers are no longer read", e));
@@ -154,7 +184,9 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
             return;
         }
         PublicKey peer = connection.remoteNodeId();
+        TokenBucket bucket = new TokenBucket(limits, clock.now(TimeUnit.NANOSECONDS));
         slot.update(connection.inbound()
+                .filter(m -> withinLimit(peer, bucket, m)) // on the reading thread: before any Sphinx work
                 .publishOn(cpu, PREFETCH) // peel off the event loop; reads follow our pace
                 .flatMap(m -> handle(connection, m), MAX_RELAYS_IN_FLIGHT)
                 .doFinally(signal -> attached.remove(connection, slot))
@@ -198,6 +230,28 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
     /** Onion messages ignored so far: bad packets, no connected next hop, failed relays. */
     public long dropped() {
         return dropped.get();
+    }
+
+    /** Onion messages dropped unpeeled so far because their connection was over its {@link OnionMessageLimits}. */
+    public long rateLimited() {
+        return rateLimited.get();
+    }
+
+    /** The limits each connection's onion messages are held to. */
+    public OnionMessageLimits limits() {
+        return limits;
+    }
+
+    /** True unless {@code message} is an {@code onion_message} and its connection's bucket is empty. */
+    private boolean withinLimit(PublicKey peer, TokenBucket bucket, WireMessage message) {
+        if (!(message instanceof WireMessage.OnionMessage) || bucket.tryTake(clock.now(TimeUnit.NANOSECONDS))) {
+            return true;
+        }
+        if (rateLimited.incrementAndGet() % 1000 == 1) {
+            log.debug("{} sends onion messages faster than {}; dropping them ({} so far from all peers)", peer,
+                    limits, rateLimited.get());
+        }
+        return false;
     }
 
     private Mono<Void> handle(PeerConnection from, WireMessage message) {

@@ -51,7 +51,9 @@ class PeerOnionMessengerRulesTest {
     private PeerOnionMessenger messenger;
 
     private PeerOnionMessenger messenger(boolean noConnect) {
-        messenger = new PeerOnionMessenger(peers, ourKey, view, noConnect, Schedulers.parallel(), RANDOM);
+        // These rules are not about the rate limit (PeerOnionMessengerRateLimitTest is): a wide one.
+        messenger = new PeerOnionMessenger(peers, ourKey, view, noConnect, new OnionMessageLimits(1000, Duration.ofMillis(1)),
+                Schedulers.parallel(), Schedulers.parallel(), RANDOM);
         return messenger;
     }
 

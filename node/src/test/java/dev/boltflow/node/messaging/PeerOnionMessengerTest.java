@@ -26,14 +26,17 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 /** {@link PeerOnionMessenger} between real nodes on loopback; every node is closed after each test. */
 @ExtendWith(NettyLeaks.class)
@@ -280,6 +283,64 @@ class PeerOnionMessengerTest {
         b.messenger.send(new OnionMessages.Destination.Path(toA), payload("pong")).block(WAIT);
 
         assertEquals(utf8("pong"), await(got).payload().invoiceRequest().orElseThrow());
+    }
+
+    @Test
+    void aPeerFloodingOnionMessages_isHeldToItsLimit_whileAnotherPeerGetsThrough() {
+        VirtualTimeScheduler clock = VirtualTimeScheduler.create();
+        try {
+            Node b = net.node(true, OnionMessageLimits.defaults(), clock);
+            Node flooder = net.transportOnly(TransportConfig.defaults());
+            Node other = net.transportOnly(TransportConfig.defaults());
+            PeerConnection fromFlooder = rawConnection(flooder, b);
+            PeerConnection fromOther = rawConnection(other, b);
+            OnionMessages.Outgoing flood = OnionMessages.build(flooder.key, List.of(),
+                    new OnionMessages.Destination.Node(b.id(), Optional.empty()), payload("flood"), RANDOM);
+            OnionMessages.Outgoing polite = OnionMessages.build(other.key, List.of(),
+                    new OnionMessages.Destination.Node(b.id(), Optional.empty()), payload("polite"), RANDOM);
+
+            Flux.range(0, 1000)
+                    .concatMap(i -> fromFlooder.send(new WireMessage.OnionMessage(flood.pathKey(), flood.packet())), 64)
+                    .then(fromOther.send(new WireMessage.OnionMessage(polite.pathKey(), polite.packet())))
+                    .block(WAIT);
+            handled(b, flooder, fromFlooder);
+            handled(b, other, fromOther);
+
+            assertEquals(4 + 1, b.messenger.delivered());
+            assertEquals(996, b.messenger.rateLimited());
+            assertTrue(fromFlooder.isActive());
+
+            clock.advanceTimeBy(Duration.ofMillis(250));
+            Flux.range(0, 3)
+                    .concatMap(i -> fromFlooder.send(new WireMessage.OnionMessage(flood.pathKey(), flood.packet())))
+                    .blockLast(WAIT);
+            handled(b, flooder, fromFlooder);
+            assertEquals(4 + 1 + 1, b.messenger.delivered());
+            assertEquals(998, b.messenger.rateLimited());
+        } finally {
+            clock.dispose();
+        }
+    }
+
+    /** A connection from {@code from} (no messenger) to {@code to}, registered on both sides and read. */
+    private static PeerConnection rawConnection(Node from, Node to) {
+        CompletableFuture<PeerConnection> accepted = to.peers.inboundConnections()
+                .filter(c -> c.remoteNodeId().equals(from.id())).next().toFuture();
+        PeerConnection c = from.peers.connect(to.id(), to.address).block(WAIT);
+        c.inbound().subscribe(); // a raw peer must read too
+        Mono.fromFuture(accepted).block(WAIT);
+        return c;
+    }
+
+    /**
+     * Sends a message {@code to} does not limit over {@code c} and waits for it to come out: one
+     * connection is handled in order, so everything sent before has been handled.
+     */
+    private static void handled(Node to, Node from, PeerConnection c) {
+        CompletableFuture<PeerMessage> marker = to.messenger.peerMessages()
+                .filter(m -> m.from().equals(from.id())).next().toFuture();
+        c.send(new WireMessage.Unknown(32769, utf8("marker"))).block(WAIT);
+        Mono.fromFuture(marker).block(WAIT);
     }
 
     private static int closedPort() throws IOException {

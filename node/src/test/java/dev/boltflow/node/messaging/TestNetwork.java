@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /** Nodes on loopback (port 0), each a peer manager with its messenger; {@link #close()} ends them all. */
@@ -68,6 +69,15 @@ final class TestNetwork implements AutoCloseable {
     Node node(boolean noConnect, TransportConfig config) {
         Node n = transportOnly(config);
         n.messenger = new PeerOnionMessenger(n.peers, n.key, n.view, noConnect, Schedulers.parallel(), RANDOM);
+        messengers.add(n.messenger);
+        return n;
+    }
+
+    /** A listening node whose messenger holds peers to {@code limits}, timed by {@code clock}. */
+    Node node(boolean noConnect, OnionMessageLimits limits, Scheduler clock) {
+        Node n = transportOnly(TransportConfig.defaults());
+        n.messenger = new PeerOnionMessenger(n.peers, n.key, n.view, noConnect, limits, Schedulers.parallel(), clock,
+                RANDOM);
         messengers.add(n.messenger);
         return n;
     }
