@@ -130,7 +130,7 @@ public final class Node implements AutoCloseable {
         return listen.map(bound -> {
             Scheduler cpu = Schedulers.parallel();
             PeerOnionMessenger messenger = new PeerOnionMessenger(peers, key, network, config.fetchInvoiceNoconnect(),
-                    config.onionMessageLimits(), cpu, cpu, random);
+                    config.onionMessageLimits(), cpu, cpu, random).relaying(config.relay());
             LocalNodeSigner signer = new LocalNodeSigner(key, random);
             SendInvoiceConfig sendConfig = SendInvoiceConfig.defaults(config.network().chainHash())
                     .withMaxPending(config.maxPendingInvoices());

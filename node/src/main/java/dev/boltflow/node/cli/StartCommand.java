@@ -7,6 +7,7 @@ import dev.boltflow.node.config.ConfigException;
 import dev.boltflow.node.config.ConfigFile;
 import dev.boltflow.node.config.Network;
 import dev.boltflow.node.config.NodeConfig;
+import dev.boltflow.node.messaging.OnionMessageLimits;
 import dev.boltflow.node.payments.SimulatedPaymentLink;
 import dev.boltflow.node.rpc.JsonRpcServer;
 import dev.boltflow.node.rpc.NodeRpc;
@@ -50,6 +51,8 @@ import reactor.core.scheduler.Schedulers;
             "64:usage error"})
 public final class StartCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(StartCommand.class);
+    /** How long answers being written get before the RPC server closes on stop. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(1);
 
     @Spec
     CommandSpec spec;
@@ -94,6 +97,18 @@ public final class StartCommand implements Callable<Integer> {
     @Option(names = "--simulated-payments",
             description = "Pay and get paid over boltflow's channel-less simulated link (tests and demos only; logged)")
     boolean simulatedPayments;
+
+    @Option(names = "--relay", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Relay onion messages for others to connected peers (default: on; --no-relay turns it off)")
+    boolean relay;
+
+    @Option(names = "--onion-message-burst", defaultValue = "4",
+            description = "Onion messages a peer connection may send at once (default: ${DEFAULT-VALUE}, Core Lightning's)")
+    int onionBurst;
+
+    @Option(names = "--onion-message-interval-ms", defaultValue = "250",
+            description = "One more onion message per this many ms, per peer connection (default: ${DEFAULT-VALUE})")
+    long onionIntervalMs;
 
     @Option(names = "--block-height", defaultValue = "0",
             description = "Best block height for our payment paths' expiry, until a chain backend is attached "
@@ -142,6 +157,9 @@ public final class StartCommand implements Callable<Integer> {
         } catch (IllegalStateException shuttingDown) {
             // SIGTERM: the JVM is already shutting down; clean up all the same.
         }
+        // Closing the RPC server cancels requests in flight: give the answer to `stop` (and any
+        // other answer being written) a moment to leave first.
+        Mono.delay(STOP_GRACE).block();
         rpc.close().block(Duration.ofSeconds(10));
         node.close();
         LOG.info("stopped");
@@ -168,7 +186,9 @@ public final class StartCommand implements Callable<Integer> {
         Optional<InetSocketAddress> listenAddress = Optional.ofNullable(listen).map(StartCommand::hostPort);
         return new NodeConfig(net, dir, listenAddress, Optional.ofNullable(database), noConnect,
                 Duration.ofSeconds(defaultTimeout), connect, simulatedPayments, maxPending, maxInbound,
-                Duration.ofSeconds(handshakeTimeout));
+                Duration.ofSeconds(handshakeTimeout))
+                .withOnionMessageLimits(new OnionMessageLimits(onionBurst, Duration.ofMillis(onionIntervalMs)))
+                .withRelay(relay);
     }
 
     static InetSocketAddress hostPort(String s) {

@@ -18,6 +18,7 @@ import java.util.Optional;
  *                           {@code fetchinvoice-noconnect})
  * @param connect            peers to connect to at start, {@code node_id@host:port}
  * @param simulatedPayments  pay and get paid over the channel-less simulated link (tests, demo)
+ * @param relay              forward onion messages for others (to connected next hops only)
  * @param onionMessageLimits how many onion messages each peer connection may send us (Core
  *                           Lightning's burst of 4, then one per 250 ms, by default)
  */
@@ -33,7 +34,8 @@ public record NodeConfig(
         int maxPendingInvoices,
         int maxInboundConnections,
         Duration handshakeTimeout,
-        OnionMessageLimits onionMessageLimits) {
+        OnionMessageLimits onionMessageLimits,
+        boolean relay) {
 
     public NodeConfig {
         Objects.requireNonNull(network, "network");
@@ -62,7 +64,7 @@ public record NodeConfig(
             boolean fetchInvoiceNoconnect, Duration defaultTimeout, List<String> connect, boolean simulatedPayments,
             int maxPendingInvoices, int maxInboundConnections, Duration handshakeTimeout) {
         this(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect, simulatedPayments,
-                maxPendingInvoices, maxInboundConnections, handshakeTimeout, OnionMessageLimits.defaults());
+                maxPendingInvoices, maxInboundConnections, handshakeTimeout, OnionMessageLimits.defaults(), true);
     }
 
     public static NodeConfig defaults(Network network, Path dataDir) {
@@ -83,27 +85,35 @@ public record NodeConfig(
     public NodeConfig withListen(InetSocketAddress address) {
         return new NodeConfig(network, dataDir, Optional.of(address), database, fetchInvoiceNoconnect, defaultTimeout,
                 connect, simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout,
-                onionMessageLimits);
+                onionMessageLimits, relay);
     }
 
     public NodeConfig withFetchInvoiceNoconnect(boolean v) {
         return new NodeConfig(network, dataDir, listen, database, v, defaultTimeout, connect, simulatedPayments,
-                maxPendingInvoices, maxInboundConnections, handshakeTimeout, onionMessageLimits);
+                maxPendingInvoices, maxInboundConnections, handshakeTimeout,
+                onionMessageLimits, relay);
     }
 
     public NodeConfig withSimulatedPayments(boolean v) {
         return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect, v,
-                maxPendingInvoices, maxInboundConnections, handshakeTimeout, onionMessageLimits);
+                maxPendingInvoices, maxInboundConnections, handshakeTimeout,
+                onionMessageLimits, relay);
     }
 
     public NodeConfig withOnionMessageLimits(OnionMessageLimits limits) {
         return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect,
-                simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, limits);
+                simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, limits, relay);
+    }
+
+    /** Relay onion messages for others to connected next hops (on by default, as Core Lightning does). */
+    public NodeConfig withRelay(boolean v) {
+        return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect,
+                simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, onionMessageLimits, v);
     }
 
     public NodeConfig withDatabase(String r2dbcUrl) {
         return new NodeConfig(network, dataDir, listen, Optional.of(r2dbcUrl), fetchInvoiceNoconnect, defaultTimeout,
                 connect, simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout,
-                onionMessageLimits);
+                onionMessageLimits, relay);
     }
 }

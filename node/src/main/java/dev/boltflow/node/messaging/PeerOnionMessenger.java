@@ -123,6 +123,15 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
      * @param noConnect never dial to send (Core Lightning's {@code fetchinvoice-noconnect})
      * @param cpu       where packets are built and peeled (e.g. {@code Schedulers.parallel()})
      */
+    /** Whether we forward onion messages for others (on unless the node runs with {@code --no-relay}). */
+    private volatile boolean relaying = true;
+
+    /** Turns relaying for others on or off; our own messages are sent and received either way. */
+    public PeerOnionMessenger relaying(boolean on) {
+        this.relaying = on;
+        return this;
+    }
+
     public PeerOnionMessenger(PeerManager peers, PrivateKey nodeKey, NetworkView network, boolean noConnect,
             Scheduler cpu, SecureRandom random) {
         this(peers, nodeKey, network, noConnect, OnionMessageLimits.defaults(), cpu, cpu, random);
@@ -281,6 +290,9 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
 
     /** BOLT 4, Onion Messages, reader: SHOULD forward the message to the next peer. */
     private Mono<Void> relay(PeerConnection from, PeelResult.Forward forward) {
+        if (!relaying) {
+            return drop(from, "relaying onion messages for others is off (--no-relay)");
+        }
         if (!(forward.next() instanceof NextHop.Node next)) {
             return drop(from, "next hop " + forward.next() + " is a short channel id; we have no channels");
         }

@@ -77,7 +77,7 @@ public final class NodeRpc {
                 .add(RpcMethod.of("waitanyinvoice", List.of("lastpay_index", "timeout"), this::waitanyinvoice))
                 .add(RpcMethod.of("delinvoice", List.of("label", "status", "desconly"), this::delinvoice))
                 .add(RpcMethod.of("invoicerequest",
-                        List.of("amount", "description", "issuer", "label", "absolute_expiry", "single_use"),
+                        List.of("amount", "description", "issuer", "label", "absolute_expiry", "single_use", "unsigned"),
                         this::invoicerequest))
                 .add(RpcMethod.of("listinvoicerequests", List.of("invreq_id", "active_only"), this::listinvoicerequests))
                 .add(RpcMethod.of("disableinvoicerequest", List.of("invreq_id"), this::disableinvoicerequest))
@@ -308,7 +308,8 @@ public final class NodeRpc {
     private Mono<JsonNode> invoicerequest(RpcParams p) {
         Payer.Params params = new Payer.Params(p.msat("amount"), p.string("description"), p.optionalString("issuer"),
                 p.optionalString("label"), p.optionalU64("absolute_expiry"), p.optionalBool("single_use").orElse(true),
-                true);
+                // boltflow's extension: unsigned=true writes it without a signature, as LDK's refunds are
+                !p.optionalBool("unsigned").orElse(false));
         return node.payer().createInvoiceRequest(params).map(r -> (JsonNode) JSON.valueToTree(r.toMap()));
     }
 

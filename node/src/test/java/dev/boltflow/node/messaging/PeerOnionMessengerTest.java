@@ -110,6 +110,26 @@ class PeerOnionMessengerTest {
     }
 
     @Test
+    void a_node_with_relaying_off_drops_what_it_would_forward() {
+        Node a = net.node(true);
+        Node b = net.node(true);
+        Node c = net.node(true);
+        b.messenger.relaying(false);
+        a.connectTo(b);
+        c.connectTo(b);
+        a.view.addLink(b.id(), c.id());
+        CompletableFuture<InboundOnionMessage> got = nextInbound(c);
+
+        a.messenger.send(new OnionMessages.Destination.Node(c.id(), Optional.empty()), payload("via b")).block(WAIT);
+
+        // b peels it (that is how it learns it is not the final hop) and drops it instead of relaying.
+        Mono.fromCallable(b.messenger::dropped).repeatWhenEmpty(r -> r.delayElements(Duration.ofMillis(20)))
+                .filter(n -> n > 0).repeat().next().block(WAIT);
+        assertEquals(1, b.messenger.dropped());
+        assertTrue(!got.isDone(), "c got nothing");
+    }
+
+    @Test
     void send_toANodeBehindAConnectedPeer_isRelayedByThatPeer() {
         Node a = net.node(true);
         Node b = net.node(true);

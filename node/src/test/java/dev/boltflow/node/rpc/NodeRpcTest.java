@@ -121,6 +121,16 @@ class NodeRpcTest {
     }
 
     @Test
+    void invoicerequest_is_signed_by_default_and_unsigned_on_request() {
+        JsonNode signed = valid("invoicerequest", toPayer.call("invoicerequest",
+                params().put("amount", 1000).put("description", "signed")).block(WAIT));
+        JsonNode unsigned = valid("invoicerequest", toPayer.call("invoicerequest",
+                params().put("amount", 1000).put("description", "unsigned").put("unsigned", true)).block(WAIT));
+        assertTrue(dev.boltflow.core.bolt12.InvoiceRequest.decode(signed.get("bolt12").asText()).signature().isPresent());
+        assertTrue(dev.boltflow.core.bolt12.InvoiceRequest.decode(unsigned.get("bolt12").asText()).signature().isEmpty());
+    }
+
+    @Test
     void sendinvoice_errors_are_core_lightnings() {
         RpcException bad = assertThrows(RpcException.class, () -> toPayee.call("sendinvoice",
                 params().put("invreq", "lnr1qqqq").put("label", "x")).block(WAIT));
