@@ -1,5 +1,6 @@
 package dev.boltflow.it.messaging;
 
+import dev.boltflow.transport.testing.NettyLeaks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;

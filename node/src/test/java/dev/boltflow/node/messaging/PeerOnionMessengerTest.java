@@ -1,5 +1,6 @@
 package dev.boltflow.node.messaging;
 
+import dev.boltflow.transport.testing.NettyLeaks;
 import static dev.boltflow.node.messaging.TestNetwork.RANDOM;
 import static dev.boltflow.node.messaging.TestNetwork.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;

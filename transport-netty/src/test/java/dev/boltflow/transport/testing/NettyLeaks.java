@@ -1,4 +1,4 @@
-package dev.boltflow.it.messaging;
+package dev.boltflow.transport.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * Fails a test if Netty reported a leaked buffer while it ran. The build runs Netty's leak
  * detector at {@code paranoid}; this hooks an appender onto its logger for the test class, and
  * after each test collects garbage and allocates a few buffers so that unreleased ones are
- * reported.
+ * reported. Shared by the modules above transport-netty through its test-jar; it needs no
+ * logging configuration of its own.
  */
-final class NettyLeaks implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
+public final class NettyLeaks implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
     private static final String DETECTOR = ResourceLeakDetector.class.getName();
 
     private static final class Recorder extends AppenderBase<ILoggingEvent> {
