@@ -170,6 +170,7 @@ class OffersVectorTest {
     }
 
     private static Bolt12ParseException reason(String description) {
-        return assertThrows(Bolt12ParseException.class, () -> Offer.parse(vector(description).get("bolt12").asText()));
+        String bolt12 = vector(description).get("bolt12").asText(); // outside assertThrows: a missing file skips
+        return assertThrows(Bolt12ParseException.class, () -> Offer.parse(bolt12));
     }
 }

@@ -24,6 +24,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -65,10 +66,33 @@ class JsonRpcServerTest {
         return ClnSchemas.raw("sendinvoice").get("json_example").get(0).get("request").get("params").get("invreq").asText();
     }
 
-    /** When Core Lightning's example was paid: its objects are valid then. */
+    /**
+     * When Core Lightning's example was paid: its objects are valid then. Read on first use, so
+     * only the tests that decode need {@code ../shared/cln-schemas} (the others run on a bare clone).
+     */
     static Clock exampleClock() {
-        long paidAt = ClnSchemas.raw("sendinvoice").get("json_example").get(0).get("response").get("paid_at").asLong();
-        return Clock.fixed(Instant.ofEpochSecond(paidAt), ZoneOffset.UTC);
+        return new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Instant instant() {
+                try {
+                    return Instant.ofEpochSecond(ClnSchemas.raw("sendinvoice").get("json_example").get(0)
+                            .get("response").get("paid_at").asLong());
+                } catch (org.opentest4j.TestAbortedException noSchemas) {
+                    // A bare clone: the tests that depend on the example's time were skipped already.
+                    return Instant.now();
+                }
+            }
+        };
     }
 
     private Path socket() {
