@@ -29,11 +29,14 @@ final class EmbeddedPair implements AutoCloseable {
         l.add(leftEvents);
         List<ChannelHandler> r = new ArrayList<>(rightHandlers);
         r.add(rightEvents);
-        this.left = new EmbeddedChannel(l.toArray(new ChannelHandler[0]));
-        this.right = new EmbeddedChannel(r.toArray(new ChannelHandler[0]));
-        // Timers move only with advanceTimeBy, never with the wall clock.
+        // Timers move only with advanceTimeBy, never with the wall clock: freeze before the handlers
+        // schedule their deadlines.
+        this.left = new EmbeddedChannel();
+        this.right = new EmbeddedChannel();
         left.freezeTime();
         right.freezeTime();
+        left.pipeline().addLast(l.toArray(new ChannelHandler[0]));
+        right.pipeline().addLast(r.toArray(new ChannelHandler[0]));
     }
 
     /** Moves bytes both ways until neither side has anything more to say. Returns bytes moved. */

@@ -59,8 +59,11 @@ class NoiseHandlerTest {
     }
 
     private EmbeddedChannel channel(NoiseHandler handler) {
-        EmbeddedChannel ch = new EmbeddedChannel(handler);
+        // Freeze first, then add the handler: its deadline must be measured on the frozen clock,
+        // or wall-clock time spent in between makes the timeout fire "early".
+        EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
+        ch.pipeline().addLast(handler);
         channels.add(ch);
         return ch;
     }
