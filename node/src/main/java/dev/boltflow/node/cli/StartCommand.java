@@ -7,6 +7,7 @@ import dev.boltflow.node.config.ConfigException;
 import dev.boltflow.node.config.ConfigFile;
 import dev.boltflow.node.config.Network;
 import dev.boltflow.node.config.NodeConfig;
+import dev.boltflow.node.config.PeerAddress;
 import dev.boltflow.node.messaging.OnionMessageLimits;
 import dev.boltflow.node.payments.SimulatedPaymentLink;
 import dev.boltflow.node.rpc.JsonRpcServer;
@@ -167,13 +168,16 @@ public final class StartCommand implements Callable<Integer> {
     }
 
     private static void connectAtStart(Node node, String peer) {
-        int at = peer.indexOf('@');
-        int colon = peer.lastIndexOf(':');
-        if (at < 0 || colon < at) {
-            throw new ConfigException("--connect " + peer + ": expected ID@HOST:PORT");
+        PeerAddress address;
+        try {
+            address = PeerAddress.parse(peer);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--connect " + peer + ": " + e.getMessage());
         }
-        node.connect(dev.boltflow.core.crypto.PublicKey.fromHex(peer.substring(0, at)), peer.substring(at + 1, colon),
-                Integer.parseInt(peer.substring(colon + 1)))
+        if (address.host().isEmpty()) {
+            throw new ConfigException("--connect " + peer + ": expected ID@HOST[:PORT]");
+        }
+        node.connect(address.nodeId(), address.host().get(), address.port())
                 .doOnError(e -> LOG.warn("could not connect to {}: {}", peer, e.getMessage()))
                 .onErrorResume(e -> Mono.empty())
                 .block(Duration.ofMinutes(1));
@@ -181,6 +185,16 @@ public final class StartCommand implements Callable<Integer> {
 
     private NodeConfig config() {
         Network net = Network.parse(network);
+        for (String peer : connect) {
+            // Refuse a bad --connect before anything starts.
+            try {
+                if (PeerAddress.parse(peer).host().isEmpty()) {
+                    throw new IllegalArgumentException("expected ID@HOST[:PORT]");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--connect " + peer + ": " + e.getMessage());
+            }
+        }
         Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".boltflow");
         NodeConfig c = NodeConfig.defaults(net, dir);
         Optional<InetSocketAddress> listenAddress = Optional.ofNullable(listen).map(StartCommand::hostPort);

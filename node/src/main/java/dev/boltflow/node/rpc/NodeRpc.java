@@ -18,6 +18,7 @@ import dev.boltflow.core.sendinvoice.SendInvoiceRequest;
 import dev.boltflow.core.sendinvoice.SendInvoiceResult;
 import dev.boltflow.core.sendinvoice.StoredInvoice;
 import dev.boltflow.node.Node;
+import dev.boltflow.node.config.PeerAddress;
 import dev.boltflow.transport.PeerConnection;
 import dev.boltflow.transport.TransportConfig;
 import java.net.InetSocketAddress;
@@ -119,22 +120,18 @@ public final class NodeRpc {
 
     /** connect {@code id@host:port}, or {@code id host port}. */
     private Mono<JsonNode> connect(RpcParams p) {
-        String id = p.string("id");
-        Optional<String> host = p.optionalString("host");
-        OptionalLong port = p.optionalU32("port");
-        int at = id.indexOf('@');
-        if (at >= 0) {
-            String hostPort = id.substring(at + 1);
-            id = id.substring(0, at);
-            int colon = hostPort.lastIndexOf(':');
-            host = Optional.of(colon > 0 ? hostPort.substring(0, colon) : hostPort);
-            port = colon > 0 ? OptionalLong.of(parsePort(hostPort.substring(colon + 1))) : OptionalLong.of(9735);
+        PeerAddress peer;
+        try {
+            peer = PeerAddress.parse(p.string("id"));
+        } catch (IllegalArgumentException e) {
+            throw RpcException.invalidParam("id", e.getMessage());
         }
-        PublicKey nodeId = nodeId("id", id);
+        Optional<String> host = peer.host().or(() -> p.optionalString("host"));
+        int port = peer.host().isPresent() ? peer.port() : (int) p.optionalU32("port").orElse(PeerAddress.DEFAULT_PORT);
         if (host.isEmpty()) {
             return Mono.error(new RpcException(CONNECT_NO_ADDRESS, "Unable to connect, no address known for peer"));
         }
-        return node.connect(nodeId, host.get(), (int) port.orElse(9735))
+        return node.connect(peer.nodeId(), host.get(), port)
                 .onErrorMap(e -> !(e instanceof RpcException),
                         e -> new RpcException(CONNECT_FAILED, "Connection establishment: " + e.getMessage()))
                 .map(c -> (JsonNode) F.objectNode()
@@ -142,18 +139,6 @@ public final class NodeRpc {
                         .put("features", c.remoteInit().combinedFeatures().bytes().toHex())
                         .put("direction", c.initiatedLocally() ? "out" : "in")
                         .set("address", address(c.remoteAddress())));
-    }
-
-    private static int parsePort(String s) {
-        try {
-            int port = Integer.parseInt(s);
-            if (port > 0 && port < 65536) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // fall through
-        }
-        throw RpcException.invalidParam("id", "bad port '" + s + "'");
     }
 
     private static PublicKey nodeId(String param, String hex) {
