@@ -17,6 +17,7 @@ import dev.boltflow.node.addressbook.PersistentNetworkView;
 import dev.boltflow.node.config.NodeConfig;
 import dev.boltflow.node.config.NodeIdentity;
 import dev.boltflow.node.messaging.PeerOnionMessenger;
+import dev.boltflow.node.payments.SimulatedPaymentLink;
 import dev.boltflow.node.store.R2dbcInvoiceStore;
 import dev.boltflow.transport.PeerConnection;
 import dev.boltflow.transport.TransportConfig;
@@ -87,6 +88,35 @@ public final class Node implements AutoCloseable {
         /** The payer's last say over invoices that pass every rule: empty pays, an error refuses. */
         default Function<Invoice, Optional<InvoiceError>> invoicePolicy() {
             return invoice -> Optional.empty();
+        }
+
+        /**
+         * A host whose payments go over the simulated link when {@code simulated} (tests, demos),
+         * else nowhere: a node without channels or an HTLC layer cannot pay.
+         */
+        static Host of(boolean simulated, BlockHeight blockHeight, Function<Invoice, Optional<InvoiceError>> policy,
+                SecureRandom random) {
+            return new Host() {
+                @Override
+                public PaymentSender paymentSender(NodeParts parts) {
+                    if (!simulated) {
+                        return SimulatedPaymentLink.disabled();
+                    }
+                    return new SimulatedPaymentLink(parts.peers(), parts.messenger(), parts.nodeKey(), parts.network(),
+                            parts.sendInvoice()::acceptPayment, blockHeight, SimulatedPaymentLink.Config.defaults(),
+                            Schedulers.parallel(), Schedulers.parallel(), random);
+                }
+
+                @Override
+                public BlockHeight blockHeight() {
+                    return blockHeight;
+                }
+
+                @Override
+                public Function<Invoice, Optional<InvoiceError>> invoicePolicy() {
+                    return policy;
+                }
+            };
         }
     }
 

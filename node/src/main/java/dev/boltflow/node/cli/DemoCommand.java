@@ -8,8 +8,6 @@ import dev.boltflow.core.bolt12.Invoice;
 import dev.boltflow.core.bolt12.InvoiceError;
 import dev.boltflow.core.payer.OurInvoiceRequest;
 import dev.boltflow.core.payer.Payer;
-import dev.boltflow.core.payer.PaymentSender;
-import dev.boltflow.core.sendinvoice.BlockHeight;
 import dev.boltflow.core.sendinvoice.NetworkView;
 import dev.boltflow.core.sendinvoice.SendInvoiceException;
 import dev.boltflow.core.sendinvoice.SendInvoiceRequest;
@@ -17,7 +15,6 @@ import dev.boltflow.core.sendinvoice.SendInvoiceResult;
 import dev.boltflow.node.Node;
 import dev.boltflow.node.config.Network;
 import dev.boltflow.node.config.NodeConfig;
-import dev.boltflow.node.payments.SimulatedPaymentLink;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -36,7 +33,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code demo}: the whole of sendinvoice on this machine, nothing to install. Three nodes on
@@ -155,24 +151,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     private Node start(List<Node> nodes, NodeConfig config, Function<Invoice, Optional<InvoiceError>> policy,
             SecureRandom random) {
-        Node node = Node.start(config.withSimulatedPayments(true), new Node.Host() {
-            @Override
-            public PaymentSender paymentSender(Node.NodeParts parts) {
-                return new SimulatedPaymentLink(parts.peers(), parts.messenger(), parts.nodeKey(), parts.network(),
-                        parts.sendInvoice()::acceptPayment, blockHeight(), SimulatedPaymentLink.Config.defaults(),
-                        Schedulers.parallel(), Schedulers.parallel(), random);
-            }
-
-            @Override
-            public BlockHeight blockHeight() {
-                return () -> 0;
-            }
-
-            @Override
-            public Function<Invoice, Optional<InvoiceError>> invoicePolicy() {
-                return policy;
-            }
-        }, random).block(WAIT);
+        Node node = Node.start(config.withSimulatedPayments(true), Node.Host.of(true, () -> 0, policy, random), random)
+                .block(WAIT);
         nodes.add(node);
         return node;
     }

@@ -1,7 +1,5 @@
 package dev.boltflow.node.cli;
 
-import dev.boltflow.core.payer.PaymentSender;
-import dev.boltflow.core.sendinvoice.BlockHeight;
 import dev.boltflow.node.Node;
 import dev.boltflow.node.config.ConfigException;
 import dev.boltflow.node.config.ConfigFile;
@@ -9,7 +7,6 @@ import dev.boltflow.node.config.Network;
 import dev.boltflow.node.config.NodeConfig;
 import dev.boltflow.node.config.PeerAddress;
 import dev.boltflow.node.messaging.OnionMessageLimits;
-import dev.boltflow.node.payments.SimulatedPaymentLink;
 import dev.boltflow.node.rpc.JsonRpcServer;
 import dev.boltflow.node.rpc.NodeRpc;
 import java.io.PrintWriter;
@@ -34,7 +31,6 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code start}: runs a node until {@code stop} (RPC) or SIGTERM. Options come from the command
@@ -223,23 +219,7 @@ public final class StartCommand implements Callable<Integer> {
 
     private Node.Host host() {
         long height = blockHeight;
-        return new Node.Host() {
-            @Override
-            public PaymentSender paymentSender(Node.NodeParts parts) {
-                if (!simulatedPayments) {
-                    // No channels and no HTLC layer attached: invoices for our requests cannot be paid.
-                    return SimulatedPaymentLink.disabled();
-                }
-                return new SimulatedPaymentLink(parts.peers(), parts.messenger(), parts.nodeKey(), parts.network(),
-                        parts.sendInvoice()::acceptPayment, blockHeight(), SimulatedPaymentLink.Config.defaults(),
-                        Schedulers.parallel(), Schedulers.parallel(), new SecureRandom());
-            }
-
-            @Override
-            public BlockHeight blockHeight() {
-                return () -> height;
-            }
-        };
+        return Node.Host.of(simulatedPayments, () -> height, invoice -> Optional.empty(), new SecureRandom());
     }
 
     private static String versionString() {
