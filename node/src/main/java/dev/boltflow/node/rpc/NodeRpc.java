@@ -191,26 +191,18 @@ public final class NodeRpc {
         return JSON.valueToTree(r.toMap());
     }
 
-    /** One entry of listinvoices (and the answer of waitinvoice, waitanyinvoice, delinvoice). */
+    /**
+     * One entry of listinvoices (and the answer of waitinvoice, waitanyinvoice, delinvoice): the
+     * sendinvoice answer's fields, with the description only when there is one, plus the request's
+     * payer note and our offer id when present.
+     */
     static ObjectNode invoice(StoredInvoice i) {
-        ObjectNode o = F.objectNode();
-        o.put("label", i.label());
-        i.description().ifPresent(d -> o.put("description", d));
-        o.put("payment_hash", i.paymentHash().toHex());
-        o.put("status", i.status().wireName());
-        o.put("expires_at", i.expiresAt());
-        o.put("amount_msat", i.amountMsat());
-        o.put("bolt12", i.bolt12());
+        ObjectNode o = JSON.valueToTree(SendInvoiceResult.of(i).toMap());
+        if (i.description().isEmpty()) {
+            o.remove("description");
+        }
         i.localOfferId().ifPresent(id -> o.put("local_offer_id", id.toHex()));
         i.invreqPayerNote().ifPresent(n -> o.put("invreq_payer_note", n));
-        o.put("created_index", i.createdIndex());
-        i.updatedIndex().ifPresent(u -> o.put("updated_index", u));
-        i.payment().ifPresent(pay -> {
-            o.put("pay_index", pay.payIndex());
-            o.put("amount_received_msat", pay.amountReceivedMsat());
-            o.put("paid_at", pay.paidAt());
-        });
-        i.paymentPreimage().ifPresent(pre -> o.put("payment_preimage", pre.toHex()));
         return o;
     }
 
