@@ -113,7 +113,7 @@ public final class Payer implements Disposable {
     private final Clock clock;
     private final Scheduler work;
     private final SecureRandom random;
-    private final Set<Bytes32> seenPaymentHashes = ConcurrentHashMap.newKeySet();
+    private final Set<Bytes32> inFlight = ConcurrentHashMap.newKeySet();
     private final Sinks.Many<Event> events = Sinks.many().multicast().directBestEffort();
     private final Disposable inbound;
 
@@ -221,10 +221,16 @@ public final class Payer implements Disposable {
 
     private Mono<Void> handle(InboundOnionMessage m, Invoice invoice, OurInvoiceRequest ours) {
         Bytes32 hash = invoice.invoicePaymentHash().orElse(Bytes32.ZERO);
-        if (!ours.active() || !seenPaymentHashes.add(hash)) {
-            // A resent copy (the payee retries at half its timeout), or a request already paid.
+        if (!ours.active() || !inFlight.add(hash)) {
+            // A request already paid, or a resent copy (the payee retries at half its timeout)
+            // of an invoice we are still handling. Once handled, the payee has its answer and
+            // sends no more copies, so the set only holds invoices in flight.
             return Mono.empty();
         }
+        return check(m, invoice, ours, hash).doFinally(s -> inFlight.remove(hash));
+    }
+
+    private Mono<Void> check(InboundOnionMessage m, Invoice invoice, OurInvoiceRequest ours, Bytes32 hash) {
         InvoiceRequest request = InvoiceRequest.decode(ours.bolt12());
         List<Bolt12ParseException> violations = InvoiceReader.violations(invoice, request, clock.instant().getEpochSecond());
         if (!violations.isEmpty()) {
