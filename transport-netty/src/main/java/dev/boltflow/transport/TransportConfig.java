@@ -28,8 +28,6 @@ public record TransportConfig(Bytes32 chainHash, FeatureBits features, Duration 
                               Duration pingInterval, Duration pongDeadline, long maxQueuedBytesPerPeer,
                               int maxInboundConnections, int maxMessageLength) {
 
-    /** Bitcoin mainnet's {@code chain_hash} (BOLT 0); the one definition is {@link ChainHashes}. */
-    public static final Bytes32 BITCOIN_MAINNET = ChainHashes.BITCOIN;
 
     /**
      * {@code option_onion_messages} and {@code option_route_blinding} (optional), and the BOLT 9
@@ -69,7 +67,7 @@ public record TransportConfig(Bytes32 chainHash, FeatureBits features, Duration 
      * peer, 256 inbound connections, messages up to 65535 bytes.
      */
     public static TransportConfig defaults() {
-        return new TransportConfig(BITCOIN_MAINNET, DEFAULT_FEATURES, Duration.ofSeconds(10),
+        return new TransportConfig(ChainHashes.BITCOIN, DEFAULT_FEATURES, Duration.ofSeconds(10),
                 Duration.ofSeconds(60), Duration.ofSeconds(30), 4L << 20, 256, TransportCipher.MAX_MESSAGE_LENGTH);
     }
 

@@ -1,5 +1,6 @@
 package dev.boltflow.transport.netty;
 
+import dev.boltflow.core.bolt12.ChainHashes;
 import static dev.boltflow.transport.netty.TestNodes.WAIT;
 import static dev.boltflow.transport.netty.TestNodes.listen;
 import static dev.boltflow.transport.netty.TestNodes.seqOf;
@@ -102,7 +103,7 @@ class HostilePeerTest {
     }
 
     private static WireMessage.Init goodInit() {
-        return WireMessage.Init.of(TransportConfig.DEFAULT_FEATURES).withNetworks(List.of(TransportConfig.BITCOIN_MAINNET));
+        return WireMessage.Init.of(TransportConfig.DEFAULT_FEATURES).withNetworks(List.of(ChainHashes.BITCOIN));
     }
 
     @Test
