@@ -10,8 +10,7 @@ import org.bouncycastle.math.ec.ECFieldElement;
 import org.bouncycastle.math.ec.ECLookupTable;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
-import org.bouncycastle.math.raw.Nat;
-import org.bouncycastle.math.raw.Nat256;
+import org.bouncycastle.math.ec.endo.GLVEndomorphism;
 
 /** The secp256k1 group on BouncyCastle's custom curve implementation. */
 public final class Secp256k1 {
@@ -21,14 +20,37 @@ public final class Secp256k1 {
     public static final BigInteger N = PARAMS.getN();
     /** The field prime p. */
     public static final BigInteger P = CURVE.getField().getCharacteristic();
-    private static final int[] N_WORDS = Nat256.fromBigInteger(N);
-    /** Window width of {@link #multiply}: 64 windows of 4 bits, a 16-entry table. */
+    private static final GLVEndomorphism ENDO = (GLVEndomorphism) CURVE.getEndomorphism();
+    /** The cube root of unity mod n matching BouncyCastle's point map (checked in {@link #lambda()}). */
+    private static final BigInteger LAMBDA = lambda();
+    /** Window width of {@link #multiply}: 33 windows of 4 bits per half scalar, 16-entry tables. */
     private static final int WINDOW = 4;
-    private static final int WINDOWS = 256 / WINDOW;
+    private static final int SPLIT_BITS = 132;
+    private static final int WINDOWS = SPLIT_BITS / WINDOW;
     private static final int TABLE = 1 << WINDOW;
+    private static final BigInteger SPLIT_BIAS = BigInteger.ONE.shiftLeft(129);
+    private static final BigInteger HALF = BigInteger.TWO.modInverse(N);
+    /**
+     * t = k/2 + OFFSET splits into t₁ + t₂·λ, and cᵢ = tᵢ + 2^129 must satisfy
+     * c₁ + c₂·λ ≡ (k + o·(1 + λ))/2 with o = 2^132 − 1; so OFFSET = (o/2 − 2^129)·(1 + λ) mod n.
+     */
+    private static final BigInteger OFFSET = BigInteger.ONE.shiftLeft(SPLIT_BITS).subtract(BigInteger.ONE)
+            .multiply(HALF).subtract(SPLIT_BIAS).multiply(BigInteger.ONE.add(LAMBDA)).mod(N);
     private static final FixedPointCombMultiplier BASE = new FixedPointCombMultiplier();
 
     private Secp256k1() {
+    }
+
+    /** λ with λ·P = (β·x, y) for BouncyCastle's β: one of the two non-trivial cube roots of 1 mod n. */
+    private static BigInteger lambda() {
+        BigInteger root = new BigInteger("5363ad4cc05c30e0a5261c028812645a122e22ea20816678df02967c1b23bd72", 16);
+        ECPoint mapped = ENDO.getPointMap().map(G).normalize();
+        for (BigInteger candidate : new BigInteger[] {root, root.multiply(root).mod(N)}) {
+            if (G.multiply(candidate).normalize().equals(mapped)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("BouncyCastle's secp256k1 endomorphism is not the expected one");
     }
 
     /** Parses a 33-byte compressed point; anything else (or a point not on the curve) is refused. */
@@ -60,22 +82,31 @@ public final class Secp256k1 {
      * k·P for a secret k, with a fixed sequence of point operations.
      *
      * <p>Method: BouncyCastle's {@code ECPoint.multiply} (GLV + wNAF) adds only at non-zero digits,
-     * so its timing follows the scalar. Here k is first made odd without branching: k' = k if k is
-     * odd, else n − k, and in that case the table is read mirrored, which uses −P instead of P
-     * (k·P = (n − k)·(−P)). An odd k' < 2^256 is written with 64 signed digits D_j in
-     * {±1, ±3, …, ±15}, none zero: with c = (k' − 1)/2 + 2^255, D_j = 2·C_j − 15 where C_j is the
-     * j-th 4-bit window of c. So every window costs exactly four doublings and one addition of the
-     * table entry C_j, which holds (2·C_j − 15)·P. Entries come from
-     * {@link ECCurve#createCacheSafeLookupTable}, whose {@code lookup} reads every entry and keeps
-     * one with masks, so the memory access pattern does not depend on the index either.
+     * so its timing follows the scalar. Here every window costs the same work. The scalar is split
+     * with the secp256k1 endomorphism λ (λ·(x, y) = (β·x, y)) so that two half-length scalars share
+     * one run of doublings, and each half is written with signed odd digits, none zero:
      *
-     * <p>What is still variable-time: converting k from {@link BigInteger} (and reducing it mod n
-     * when it is out of [0, n)); BouncyCastle's point formulas, which branch on the point at
-     * infinity and on equal x coordinates (reached only when a partial sum equals ± a table entry,
-     * which a random scalar hits with negligible probability) and whose modular reduction has a
-     * rare data-dependent final subtraction; the final normalisation (a field inversion, constant
-     * time in recent BouncyCastle). The JIT gives no guarantees either. Public scalars should use
-     * {@link ECPoint#multiply} (as {@link PublicKey#multiply} does): it is about twice as fast.
+     * <ul>
+     *   <li>Any L-bit c gives the odd number 2c − (2^L − 1) = Σ_j (2·C_j − 15)·16^j, C_j being the
+     *       j-th 4-bit window of c, so the digit 2·C_j − 15 is one of ±1, ±3, …, ±15.
+     *   <li>We want k·P = (2c₁ − o)·P + (2c₂ − o)·λP with o = 2^L − 1, that is
+     *       c₁ + c₂·λ ≡ (k + o·(1 + λ))/2 (mod n). BouncyCastle's GLV split of
+     *       t = k/2 + {@code OFFSET} (mod n) gives t₁ + t₂·λ ≡ t with |tᵢ| &lt; 2^129, and
+     *       cᵢ = tᵢ + 2^129 lies in [0, 2^L) for L = 132; {@code OFFSET} is the constant that
+     *       makes the two equations agree.
+     *   <li>So each of the 33 windows costs four doublings and two additions of table entries
+     *       read with {@link ECCurve#createCacheSafeLookupTable}, whose {@code lookup} reads every
+     *       entry and keeps one with masks: the access pattern does not depend on the index.
+     * </ul>
+     *
+     * <p>What is still variable-time: converting k from {@link BigInteger} and the GLV split
+     * (BigInteger arithmetic; its timing follows the magnitude of intermediate values, not the
+     * bits fed to the point operations); BouncyCastle's point formulas, which branch on the point
+     * at infinity and on equal x coordinates (reached only when a partial sum equals ± a table
+     * entry, which a random scalar hits with negligible probability) and whose modular reduction
+     * has a rare data-dependent final subtraction; the final normalisation. The JIT gives no
+     * guarantees either. Public scalars should use {@link ECPoint#multiply} (as
+     * {@link PublicKey#multiply} does): it is faster still.
      */
     public static ECPoint multiply(ECPoint p, BigInteger k) {
         if (k.signum() < 0 || k.compareTo(N) >= 0) {
@@ -85,24 +116,38 @@ public final class Secp256k1 {
         if (k.signum() == 0 || base.isInfinity()) {
             return CURVE.getInfinity();
         }
-        int[] c = Nat256.fromBigInteger(k);
-        int[] negated = Nat256.create();
-        Nat256.sub(N_WORDS, c, negated);
-        int even = (c[0] & 1) ^ 1;
-        Nat.cmov(8, even, negated, 0, c, 0);
-        // c = (k' >> 1) | 2^255 = (k' - 1)/2 + 2^255 for the odd k'.
-        Nat.shiftDownBit(8, c, 1);
-        // Mirroring the index (C -> 15 - C = C ^ 15) negates the digit: the table for -P.
-        int mirror = -even & (TABLE - 1);
+        BigInteger t = k.multiply(HALF).add(OFFSET).mod(N);
+        BigInteger[] split = ENDO.decomposeScalar(t);
+        int[] c1 = recode(split[0]);
+        int[] c2 = recode(split[1]);
 
-        ECLookupTable table = oddMultiples(base);
-        ECPoint q = table.lookup(window(c, WINDOWS - 1) ^ mirror);
-        for (int j = WINDOWS - 2; j >= 0; j--) {
-            q = q.timesPow2(WINDOW).add(table.lookup(window(c, j) ^ mirror));
+        ECPoint[] entries = oddMultiples(base);
+        ECLookupTable table = CURVE.createCacheSafeLookupTable(entries, 0, TABLE);
+        for (int i = 0; i < TABLE; i++) {
+            entries[i] = ENDO.getPointMap().map(entries[i]);
         }
-        Arrays.fill(c, 0);
-        Arrays.fill(negated, 0);
+        ECLookupTable lambdaTable = CURVE.createCacheSafeLookupTable(entries, 0, TABLE);
+
+        ECPoint q = table.lookup(window(c1, WINDOWS - 1)).add(lambdaTable.lookup(window(c2, WINDOWS - 1)));
+        for (int j = WINDOWS - 2; j >= 0; j--) {
+            q = q.timesPow2(WINDOW).add(table.lookup(window(c1, j))).add(lambdaTable.lookup(window(c2, j)));
+        }
+        Arrays.fill(c1, 0);
+        Arrays.fill(c2, 0);
         return q.normalize();
+    }
+
+    /** c = t + 2^129 as five little-endian words; |t| &lt; 2^129 holds for every GLV split of a scalar mod n. */
+    private static int[] recode(BigInteger half) {
+        BigInteger c = half.add(SPLIT_BIAS);
+        if (c.signum() < 0 || c.bitLength() > SPLIT_BITS) {
+            throw new IllegalStateException("GLV split out of its bound");
+        }
+        int[] words = new int[(SPLIT_BITS + 31) / 32];
+        for (int i = 0; i < words.length; i++) {
+            words[i] = c.shiftRight(32 * i).intValue();
+        }
+        return words;
     }
 
     private static int window(int[] c, int j) {
@@ -110,7 +155,7 @@ public final class Secp256k1 {
     }
 
     /** entry i = (2i − 15)·P for i in [0, 16): −15P, −13P, …, −P, P, 3P, …, 15P, all affine. */
-    private static ECLookupTable oddMultiples(ECPoint p) {
+    private static ECPoint[] oddMultiples(ECPoint p) {
         ECPoint[] t = new ECPoint[TABLE];
         int half = TABLE / 2;
         ECPoint twice = p.twice();
@@ -122,7 +167,7 @@ public final class Secp256k1 {
         for (int i = 0; i < half; i++) {
             t[half - 1 - i] = t[half + i].negate();
         }
-        return CURVE.createCacheSafeLookupTable(t, 0, TABLE);
+        return t;
     }
 
     /** Whether an affine (normalised) point has an even y coordinate. */

@@ -35,6 +35,16 @@ class Secp256k1MultiplyTest {
         }
         out.add(N.shiftRight(1));
         out.add(N.shiftRight(1).add(BigInteger.ONE));
+        // Around the endomorphism's λ and λ², where the GLV split has one half zero or tiny.
+        BigInteger lambda = new BigInteger("5363ad4cc05c30e0a5261c028812645a122e22ea20816678df02967c1b23bd72", 16);
+        for (BigInteger l : List.of(lambda, lambda.multiply(lambda).mod(N))) {
+            for (int d = -2; d <= 2; d++) {
+                out.add(l.add(BigInteger.valueOf(d)));
+                out.add(N.subtract(l).add(BigInteger.valueOf(d)));
+            }
+            out.add(l.shiftRight(128));
+            out.add(l.shiftLeft(1).mod(N));
+        }
         return out;
     }
 
