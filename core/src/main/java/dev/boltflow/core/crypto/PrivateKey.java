@@ -3,6 +3,7 @@ package dev.boltflow.core.crypto;
 import dev.boltflow.core.bytes.Bytes32;
 import java.math.BigInteger;
 import java.security.SecureRandom;
+import java.util.Arrays;
 
 /**
  * A secp256k1 secret scalar. It never prints itself: {@link #toString()} is redacted, and there is
@@ -39,15 +40,16 @@ public final class PrivateKey {
     public PublicKey publicKey() {
         PublicKey p = publicKey;
         if (p == null) {
-            p = PublicKey.fromPoint(Secp256k1.multiplyG(secret));
+            Secp256k1Provider provider = Secp256k1Providers.current();
+            byte[] b = toBytes();
+            try {
+                p = PublicKey.fromHandle(provider, provider.publicKey(b));
+            } finally {
+                Arrays.fill(b, (byte) 0);
+            }
             publicKey = p;
         }
         return p;
-    }
-
-    /** The scalar, for crypto code in this module (Schnorr, ECDH, tweaks). */
-    BigInteger scalar() {
-        return secret;
     }
 
     /** The 32 secret bytes, for persisting the key; callers must not log them. */
@@ -67,7 +69,13 @@ public final class PrivateKey {
 
     /** BOLT 4 / BOLT 8 ECDH: SHA256 of the compressed point secret·P. */
     public Bytes32 ecdh(PublicKey remote) {
-        return Hashes.sha256Of(Secp256k1.encodeCompressed(Secp256k1.multiply(remote.point(), secret)));
+        Secp256k1Provider provider = Secp256k1Providers.current();
+        byte[] b = toBytes();
+        try {
+            return Hashes.sha256Of(provider.ecdh(b, remote.handle(provider)));
+        } finally {
+            Arrays.fill(b, (byte) 0);
+        }
     }
 
     @Override

@@ -2,25 +2,27 @@ package dev.boltflow.core.crypto;
 
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
-import java.math.BigInteger;
-import org.bouncycastle.math.ec.ECPoint;
 
 /** A valid secp256k1 point in its 33-byte compressed form (BOLT 1 {@code point}). */
 public final class PublicKey implements Comparable<PublicKey> {
     public static final int LENGTH = 33;
 
     private final Bytes encoded;
-    private final ECPoint point;
+    /** The provider that made {@link #handle}, and its parsed form of this point. */
+    private final Secp256k1Provider provider;
+    private final Object handle;
 
-    private PublicKey(Bytes encoded, ECPoint point) {
+    private PublicKey(Bytes encoded, Secp256k1Provider provider, Object handle) {
         this.encoded = encoded;
-        this.point = point;
+        this.provider = provider;
+        this.handle = handle;
     }
 
     /** Parses and validates; a point off the curve is a {@link dev.boltflow.core.bytes.DecodeException}. */
     public static PublicKey fromBytes(byte[] compressed) {
-        ECPoint p = Secp256k1.decodeCompressed(compressed);
-        return new PublicKey(Bytes.of(compressed), p);
+        Secp256k1Provider p = Secp256k1Providers.current();
+        byte[] copy = compressed.clone();
+        return new PublicKey(Bytes.wrap(copy), p, p.parse(copy));
     }
 
     public static PublicKey fromBytes(Bytes compressed) {
@@ -31,13 +33,14 @@ public final class PublicKey implements Comparable<PublicKey> {
         return fromBytes(Bytes.fromHex(hex));
     }
 
-    public static PublicKey fromPoint(ECPoint p) {
-        ECPoint n = p.normalize();
-        return new PublicKey(Bytes.wrap(Secp256k1.encodeCompressed(n)), n);
+    /** A point a provider computed. */
+    static PublicKey fromHandle(Secp256k1Provider provider, Object handle) {
+        return new PublicKey(Bytes.wrap(provider.serialize(handle)), provider, handle);
     }
 
-    public ECPoint point() {
-        return point;
+    /** This point as {@code p} knows it: our handle when {@code p} made it, else parsed again. */
+    Object handle(Secp256k1Provider p) {
+        return p == provider ? handle : p.parse(encoded.toArray());
     }
 
     public Bytes bytes() {
@@ -59,11 +62,14 @@ public final class PublicKey implements Comparable<PublicKey> {
 
     /** this·tweak, for a public tweak (blinded node ids, next path keys). */
     public PublicKey multiply(Bytes32 tweak) {
-        return fromPoint(point.multiply(new BigInteger(1, tweak.toArray())));
+        Secp256k1Provider p = Secp256k1Providers.current();
+        return fromHandle(p, p.tweak(handle(p), tweak.toArray()));
     }
 
+    /** this + other; an {@link IllegalArgumentException} if they sum to the point at infinity. */
     public PublicKey add(PublicKey other) {
-        return fromPoint(point.add(other.point));
+        Secp256k1Provider p = Secp256k1Providers.current();
+        return fromHandle(p, p.add(handle(p), other.handle(p)));
     }
 
     public String toHex() {

@@ -80,8 +80,8 @@ class Bip340VectorTest {
         ECPoint lifted = Secp256k1.liftX(xOnly.toArray());
         if (lifted != null) {
             // The same x through a PublicKey, with either parity: x-only semantics ignore it.
-            PublicKey even = PublicKey.fromPoint(lifted);
-            PublicKey odd = PublicKey.fromPoint(lifted.negate());
+            PublicKey even = PublicKey.fromBytes(Secp256k1.encodeCompressed(lifted));
+            PublicKey odd = PublicKey.fromBytes(Secp256k1.encodeCompressed(lifted.negate()));
             assertTrue(even.hasEvenY() && !odd.hasEvenY());
             assertEquals(row.valid(), Schnorr.verify(even, msg, sig), name + " (even key)");
             assertEquals(row.valid(), Schnorr.verify(odd, msg, sig), name + " (odd key)");

@@ -1,0 +1,162 @@
+package dev.boltflow.core.crypto;
+
+import java.math.BigInteger;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.math.ec.ECAlgorithms;
+import org.bouncycastle.math.ec.ECPoint;
+
+/**
+ * The default {@link Secp256k1Provider}, pure Java on BouncyCastle's custom secp256k1 field
+ * arithmetic: fixed-base comb for secret·G, the constant-time GLV ladder of
+ * {@link Secp256k1#multiply} for ECDH, BouncyCastle's GLV + wNAF for public tweaks and
+ * verification. Handles are normalised {@link ECPoint}s.
+ *
+ * <p>BIP-340 signing follows "Default Signing" exactly, including the auxiliary randomness and the
+ * final self-verification it recommends against fault attacks. The scalar arithmetic (negation,
+ * k + e·d mod n) uses {@link BigInteger}, which is not constant-time; BouncyCastle's own signers do
+ * the same.
+ */
+public final class BouncyCastleSecp256k1 implements Secp256k1Provider {
+    public static final BouncyCastleSecp256k1 INSTANCE = new BouncyCastleSecp256k1();
+
+    private BouncyCastleSecp256k1() {
+    }
+
+    @Override
+    public String name() {
+        return "bouncycastle";
+    }
+
+    @Override
+    public Object parse(byte[] compressed) {
+        return Secp256k1.decodeCompressed(compressed);
+    }
+
+    @Override
+    public byte[] serialize(Object point) {
+        return Secp256k1.encodeCompressed(point(point));
+    }
+
+    @Override
+    public Object publicKey(byte[] secret) {
+        return Secp256k1.multiplyG(new BigInteger(1, secret));
+    }
+
+    @Override
+    public byte[] ecdh(byte[] secret, Object point) {
+        return Secp256k1.encodeCompressed(Secp256k1.multiply(point(point), new BigInteger(1, secret)));
+    }
+
+    @Override
+    public Object tweak(Object point, byte[] tweak) {
+        return nonInfinite(point(point).multiply(new BigInteger(1, tweak)).normalize());
+    }
+
+    @Override
+    public Object add(Object a, Object b) {
+        return nonInfinite(point(a).add(point(b)).normalize());
+    }
+
+    // BIP-340, "Default Signing".
+    @Override
+    public byte[] signSchnorr(byte[] secret, Object publicKey, byte[] msg, byte[] aux) {
+        ECPoint pub = point(publicKey);
+        boolean evenY = Secp256k1.hasEvenY(pub);
+        byte[] px = new byte[32];
+        pub.getAffineXCoord().encodeTo(px, 0);
+        BigInteger d0 = new BigInteger(1, secret);
+        // d = d' if has_even_y(P) else n - d' (P is public, so branching on its parity leaks nothing).
+        BigInteger d = evenY ? d0 : Secp256k1.N.subtract(d0);
+        byte[] t = Secp256k1.toBytes32(d);
+        byte[] auxHash = TaggedHash.BIP340_AUX.hash(aux).toArray();
+        for (int i = 0; i < 32; i++) {
+            t[i] ^= auxHash[i];
+        }
+        byte[] rand = TaggedHash.BIP340_NONCE.hash(t, px, msg).toArray();
+        Arrays.fill(t, (byte) 0);
+        BigInteger k0 = new BigInteger(1, rand).mod(Secp256k1.N);
+        Arrays.fill(rand, (byte) 0);
+        if (k0.signum() == 0) {
+            // Probability about 2^-256: BIP-340 says to fail.
+            throw new IllegalStateException("BIP-340 nonce is zero");
+        }
+        ECPoint r = Secp256k1.multiplyG(k0);
+        BigInteger k = Secp256k1.hasEvenY(r) ? k0 : Secp256k1.N.subtract(k0);
+        byte[] sig = new byte[64];
+        r.getAffineXCoord().encodeTo(sig, 0);
+        BigInteger e = challenge(sig, px, msg);
+        BigInteger s = k.add(e.multiply(d)).mod(Secp256k1.N);
+        System.arraycopy(Secp256k1.toBytes32(s), 0, sig, 32, 32);
+        // "the signature is verified before it is returned": a fault must not leak the key.
+        if (!verify(pub, evenY, px, msg, sig)) {
+            throw new IllegalStateException("BIP-340 signature failed its own verification");
+        }
+        return sig;
+    }
+
+    @Override
+    public boolean verifySchnorr(byte[] xOnly, Object point, byte[] msg, byte[] sig) {
+        if (xOnly.length != 32 || sig.length != 64) {
+            return false;
+        }
+        if (point != null) {
+            ECPoint p = point(point);
+            return verify(p, Secp256k1.hasEvenY(p), xOnly, msg, sig);
+        }
+        ECPoint lifted = Secp256k1.liftX(xOnly);
+        return lifted != null && verify(lifted, true, xOnly, msg, sig);
+    }
+
+    /**
+     * BIP-340 "Verification". {@code point} is the affine key point; if its y is odd the x-only key
+     * stands for its negation, which is folded into the scalar so that BouncyCastle's per-point
+     * precomputation (cached on a {@link PublicKey}'s point) is reused.
+     */
+    private static boolean verify(ECPoint point, boolean evenY, byte[] px, byte[] msg, byte[] sig) {
+        BigInteger r = new BigInteger(1, Arrays.copyOfRange(sig, 0, 32));
+        if (r.compareTo(Secp256k1.P) >= 0) {
+            return false;
+        }
+        BigInteger s = new BigInteger(1, Arrays.copyOfRange(sig, 32, 64));
+        if (s.compareTo(Secp256k1.N) >= 0) {
+            return false;
+        }
+        BigInteger e = challenge(sig, px, msg);
+        // R = s·G − e·P, with P the even-y point: −e·P = (n − e)·P, or e·(−P) when point = −P.
+        BigInteger ePart = evenY ? Secp256k1.N.subtract(e).mod(Secp256k1.N) : e;
+        ECPoint rPoint = ECAlgorithms.sumOfTwoMultiplies(Secp256k1.G, s, point, ePart).normalize();
+        if (rPoint.isInfinity() || !Secp256k1.hasEvenY(rPoint)) {
+            return false;
+        }
+        byte[] rx = new byte[32];
+        rPoint.getAffineXCoord().encodeTo(rx, 0);
+        return MessageDigest.isEqual(rx, Arrays.copyOfRange(sig, 0, 32));
+    }
+
+    /** e = int(hash_BIP0340/challenge(bytes(R) ‖ bytes(P) ‖ m)) mod n, R being sig[0, 32). */
+    private static BigInteger challenge(byte[] sig, byte[] px, byte[] msg) {
+        SHA256Digest d = TaggedHash.BIP340_CHALLENGE.start();
+        d.update(sig, 0, 32);
+        d.update(px, 0, 32);
+        d.update(msg, 0, msg.length);
+        byte[] out = new byte[32];
+        d.doFinal(out, 0);
+        return new BigInteger(1, out).mod(Secp256k1.N);
+    }
+
+    private static ECPoint point(Object handle) {
+        if (!(handle instanceof ECPoint)) {
+            throw new IllegalArgumentException("not a BouncyCastle point handle");
+        }
+        return (ECPoint) handle;
+    }
+
+    private static ECPoint nonInfinite(ECPoint p) {
+        if (p.isInfinity()) {
+            throw new IllegalArgumentException("the result is the point at infinity");
+        }
+        return p;
+    }
+}

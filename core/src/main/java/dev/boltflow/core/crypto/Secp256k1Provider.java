@@ -1,0 +1,62 @@
+package dev.boltflow.core.crypto;
+
+/**
+ * Every secp256k1 operation boltflow performs, behind one interface, so that a native
+ * implementation (libsecp256k1 through JNI or the FFM API) can replace the default
+ * {@link BouncyCastleSecp256k1} without touching a caller: {@link PublicKey}, {@link PrivateKey} and
+ * {@link Schnorr} are the only classes that call it, and everything else calls them.
+ *
+ * <p>Points cross this interface as opaque handles: whatever a provider returns from
+ * {@link #parse}, {@link #publicKey}, {@link #tweak} or {@link #add}, and only ever given back to
+ * the same provider (a BouncyCastle {@code ECPoint}, a 64-byte {@code secp256k1_pubkey}, …).
+ * Secrets cross it as 32-byte big-endian arrays in [1, n − 1], which the caller wipes afterwards.
+ *
+ * <p>Contract for implementations: operations on secrets ({@link #publicKey}, {@link #ecdh},
+ * {@link #signSchnorr}) run in time independent of the secret; parse and verify never throw on bad
+ * input other than as documented; every method is thread-safe.
+ */
+public interface Secp256k1Provider {
+
+    /** A short name for logs and benchmark reports, e.g. {@code bouncycastle}. */
+    String name();
+
+    /**
+     * Parses a 33-byte compressed point (BOLT 1 {@code point}).
+     *
+     * @throws dev.boltflow.core.bytes.DecodeException if it is not a valid point on the curve
+     */
+    Object parse(byte[] compressed);
+
+    /** The 33-byte compressed encoding of a handle. */
+    byte[] serialize(Object point);
+
+    /** secret·G. */
+    Object publicKey(byte[] secret);
+
+    /** The compressed encoding of secret·P (BOLT 4 / BOLT 8 ECDH hashes it). Constant time in the secret. */
+    byte[] ecdh(byte[] secret, Object point);
+
+    /** tweak·P for a public 32-byte tweak (blinded node ids, next path keys); may be variable-time. */
+    Object tweak(Object point, byte[] tweak);
+
+    /**
+     * a + b.
+     *
+     * @throws IllegalArgumentException if the sum is the point at infinity
+     */
+    Object add(Object a, Object b);
+
+    /**
+     * A BIP-340 signature ("Default Signing", with its final self-verification) of {@code msg}
+     * under the key pair ({@code secret}, {@code publicKey} = secret·G), with 32 bytes of auxiliary
+     * randomness.
+     */
+    byte[] signSchnorr(byte[] secret, Object publicKey, byte[] msg, byte[] aux);
+
+    /**
+     * BIP-340 verification of a 64-byte signature under the x-only key {@code xOnly}. {@code point},
+     * when not null, is a parsed point with that x coordinate (of either parity), which saves the
+     * provider lifting x. Returns false, never throws, on any bad input.
+     */
+    boolean verifySchnorr(byte[] xOnly, Object point, byte[] msg, byte[] sig);
+}
