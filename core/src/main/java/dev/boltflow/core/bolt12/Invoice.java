@@ -52,6 +52,12 @@ public final class Invoice extends InvoiceRequestContents implements Bolt12Objec
         return i;
     }
 
+    /** The invoice our builder just signed: see {@link ParsedFields#ofBuiltInvoice}. */
+    static Invoice ofBuilt(TlvStream records, ParsedFields request, List<BlindedPath> paths, PublicKey nodeId) {
+        return new Invoice(records, Bytes.wrap(records.encode()),
+                ParsedFields.ofBuiltInvoice(records, request, paths, nodeId));
+    }
+
     static Invoice fromOwned(byte[] tlv) {
         TlvStream s = decodeStream(tlv);
         return new Invoice(s, Bytes.wrap(tlv), ParsedFields.parse(s, Namespace.INVOICE));

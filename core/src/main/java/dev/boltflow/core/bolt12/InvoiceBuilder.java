@@ -195,7 +195,8 @@ public final class InvoiceBuilder {
             out.add(new TlvRecord(INVOICE_FEATURES, features.minimal().bitmap()));
         }
         out.add(new TlvRecord(INVOICE_NODE_ID, nodeId.bytes()));
-        return new UnsignedInvoice(TlvStream.sorted(out), nodeId, paymentHash, amountMsat, createdAt, relativeExpiry);
+        return new UnsignedInvoice(TlvStream.sorted(out), nodeId, paymentHash, amountMsat, createdAt, relativeExpiry,
+                request.f, List.copyOf(blinded));
     }
 
     private static void require(boolean set, long type, String setter) {

@@ -86,6 +86,49 @@ final class ParsedFields {
         return f;
     }
 
+    /**
+     * The fields of an invoice our {@link InvoiceBuilder} wrote, without parsing again what it
+     * already holds parsed: the request's records are copied byte for byte (BOLT 12 invoice writer),
+     * so their values are the request's; {@code paths} and {@code nodeId} are what it encoded in
+     * {@code invoice_paths} and {@code invoice_node_id}. The other invoice records (and the
+     * signature) are read as usual. This saves a point decompression per key in the request's and
+     * the invoice's paths.
+     */
+    static ParsedFields ofBuiltInvoice(TlvStream stream, ParsedFields request, List<BlindedPath> paths,
+            PublicKey nodeId) {
+        ParsedFields f = new ParsedFields();
+        f.offerChains = request.offerChains;
+        f.offerMetadata = request.offerMetadata;
+        f.offerCurrency = request.offerCurrency;
+        f.offerAmount = request.offerAmount;
+        f.offerDescription = request.offerDescription;
+        f.offerFeatures = request.offerFeatures;
+        f.offerAbsoluteExpiry = request.offerAbsoluteExpiry;
+        f.offerPaths = request.offerPaths;
+        f.offerIssuer = request.offerIssuer;
+        f.offerQuantityMax = request.offerQuantityMax;
+        f.offerIssuerId = request.offerIssuerId;
+        f.invreqMetadata = request.invreqMetadata;
+        f.invreqChain = request.invreqChain;
+        f.invreqAmount = request.invreqAmount;
+        f.invreqFeatures = request.invreqFeatures;
+        f.invreqQuantity = request.invreqQuantity;
+        f.invreqPayerId = request.invreqPayerId;
+        f.invreqPayerNote = request.invreqPayerNote;
+        f.invreqPaths = request.invreqPaths;
+        f.invreqBip353Name = request.invreqBip353Name;
+        f.invoicePaths = List.copyOf(paths);
+        f.invoiceNodeId = nodeId;
+        for (TlvRecord r : stream.records()) {
+            long t = r.type();
+            boolean invoiceRange = Namespace.INVOICE.defines(t) && !Namespace.INVOICE_REQUEST.defines(t);
+            if ((invoiceRange && t != INVOICE_PATHS && t != INVOICE_NODE_ID) || t == SIGNATURE) {
+                f.read(t, r.value().toArray());
+            }
+        }
+        return f;
+    }
+
     private void read(long t, byte[] v) {
         switch ((int) t) {
             case (int) INVREQ_METADATA: invreqMetadata = Bytes.wrap(v); break;

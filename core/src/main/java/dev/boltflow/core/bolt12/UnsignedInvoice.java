@@ -6,6 +6,7 @@ import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.crypto.PublicKey;
 import dev.boltflow.core.crypto.Signature;
 import dev.boltflow.core.tlv.TlvRecord;
+import dev.boltflow.core.onion.BlindedPath;
 import dev.boltflow.core.tlv.TlvStream;
 import java.security.SecureRandom;
 import java.util.List;
@@ -23,10 +24,15 @@ public final class UnsignedInvoice {
     private final long amountMsat;
     private final long createdAt;
     private final long relativeExpiry;
+    /** The request's parsed fields and the encoded invoice_paths, reused by {@link #signed}. */
+    private final ParsedFields requestFields;
+    private final List<BlindedPath> paths;
 
     UnsignedInvoice(TlvStream records, PublicKey nodeId, Bytes32 paymentHash, long amountMsat, long createdAt,
-            long relativeExpiry) {
+            long relativeExpiry, ParsedFields requestFields, List<BlindedPath> paths) {
         this.records = records;
+        this.requestFields = requestFields;
+        this.paths = paths;
         this.nodeId = nodeId;
         this.paymentHash = paymentHash;
         this.amountMsat = amountMsat;
@@ -117,7 +123,7 @@ public final class UnsignedInvoice {
 
     private Invoice signed(Signature sig) {
         TlvStream all = records.with(List.of(new TlvRecord(Bolt12Field.SIGNATURE, sig.bytes())));
-        return Invoice.fromOwned(all.encode());
+        return Invoice.ofBuilt(all, requestFields, paths, nodeId);
     }
 
     /** The record types, never a bolt12 string: an unsigned invoice must not travel. */

@@ -35,12 +35,33 @@ class InvoiceBuilderTest {
         Invoice again = Invoice.decode(invoice.encode());
         assertEquals(invoice, again);
         assertEquals(invoice.tlvBytes(), again.tlvBytes());
+        assertSameFields(again, invoice);
         assertEquals(List.of(), again.violations());
         long created = again.invoiceCreatedAt().orElseThrow();
         Bolt12Check.Result check = Bolt12Check.check(again, created);
         assertTrue(check.isValid(), check.violations().toString());
         assertEquals(List.of(), InvoiceReader.violations(again, request, created));
         return again;
+    }
+
+    /**
+     * The signed invoice reuses the request's parsed fields instead of parsing its bytes again: every
+     * typed accessor must answer exactly as on the invoice decoded from its bytes.
+     */
+    static void assertSameFields(Invoice decoded, Invoice built) {
+        int compared = 0;
+        for (java.lang.reflect.Method m : Invoice.class.getMethods()) {
+            if (m.getParameterCount() == 0 && !java.lang.reflect.Modifier.isStatic(m.getModifiers())
+                    && m.getDeclaringClass() != Object.class && !m.getName().equals("hashCode")) {
+                try {
+                    assertEquals(m.invoke(decoded), m.invoke(built), m.getName());
+                    compared++;
+                } catch (ReflectiveOperationException e) {
+                    throw new AssertionError(m.getName(), e);
+                }
+            }
+        }
+        assertTrue(compared > 30, "compared only " + compared + " accessors");
     }
 
     /** The records of {@code s} in the invoice_request ranges 0–159 and 1e9–2999999999. */
