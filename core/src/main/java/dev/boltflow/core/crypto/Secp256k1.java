@@ -9,8 +9,9 @@ import org.bouncycastle.math.ec.ECCurve;
 import org.bouncycastle.math.ec.ECFieldElement;
 import org.bouncycastle.math.ec.ECLookupTable;
 import org.bouncycastle.math.ec.ECPoint;
-import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 import org.bouncycastle.math.ec.endo.GLVEndomorphism;
+import org.bouncycastle.math.raw.Nat;
+import org.bouncycastle.math.raw.Nat256;
 
 /** The secp256k1 group on BouncyCastle's custom curve implementation. */
 public final class Secp256k1 {
@@ -36,7 +37,9 @@ public final class Secp256k1 {
      */
     private static final BigInteger OFFSET = BigInteger.ONE.shiftLeft(SPLIT_BITS).subtract(BigInteger.ONE)
             .multiply(HALF).subtract(SPLIT_BIAS).multiply(BigInteger.ONE.add(LAMBDA)).mod(N);
-    private static final FixedPointCombMultiplier BASE = new FixedPointCombMultiplier();
+    private static final int[] N_WORDS = Nat256.fromBigInteger(N);
+    /** Windows of {@link #multiplyG}: 64 of 4 bits over the whole scalar. */
+    private static final int G_WINDOWS = 64;
 
     private Secp256k1() {
     }
@@ -73,9 +76,57 @@ public final class Secp256k1 {
         return p.getEncoded(true);
     }
 
-    /** k·G with BouncyCastle's fixed-point comb, whose table lookups do not depend on k. */
+    /**
+     * k·G for a secret k: 64 additions of precomputed multiples of G, no doublings.
+     *
+     * <p>k is made odd without branching (k' = k if k is odd, else n − k, and then every table is
+     * read mirrored, which negates each digit: k·G = −((n − k)·G)). The odd k' is written with 64
+     * signed digits D_j = 2·C_j − 15 in {±1, ±3, …, ±15}, C_j being the j-th 4-bit window of
+     * c = (k' − 1)/2 + 2^255 (the recoding of {@link #multiply}), and k'·G = Σ_j D_j·16^j·G: one
+     * addition of an entry of table j per window. Table j holds (2i − 15)·16^j·G for i in [0, 16),
+     * affine, read with {@link ECCurve#createCacheSafeLookupTable} (every entry read, one kept with
+     * masks). The tables are 64 KB, built once. The caveats of {@link #multiply} apply (BigInteger
+     * conversion, the formulas' rare special cases, the final normalisation). About a third faster
+     * than BouncyCastle's fixed-point comb, whose lookups read 64 entries per step.
+     */
     public static ECPoint multiplyG(BigInteger k) {
-        return BASE.multiply(G, k).normalize();
+        if (k.signum() < 0 || k.compareTo(N) >= 0) {
+            k = k.mod(N);
+        }
+        if (k.signum() == 0) {
+            return CURVE.getInfinity();
+        }
+        int[] c = Nat256.fromBigInteger(k);
+        int[] negated = Nat256.create();
+        Nat256.sub(N_WORDS, c, negated);
+        int even = (c[0] & 1) ^ 1;
+        Nat.cmov(8, even, negated, 0, c, 0);
+        // c = (k' >> 1) | 2^255 = (k' - 1)/2 + 2^255 for the odd k'.
+        Nat.shiftDownBit(8, c, 1);
+        int mirror = -even & (TABLE - 1);
+        ECLookupTable[] tables = GTables.TABLES;
+        ECPoint q = tables[G_WINDOWS - 1].lookup(window(c, G_WINDOWS - 1) ^ mirror);
+        for (int j = G_WINDOWS - 2; j >= 0; j--) {
+            q = q.add(tables[j].lookup(window(c, j) ^ mirror));
+        }
+        Arrays.fill(c, 0);
+        Arrays.fill(negated, 0);
+        return q.normalize();
+    }
+
+    /** The 64 tables of {@link #multiplyG}, built on first use. */
+    private static final class GTables {
+        static final ECLookupTable[] TABLES = build();
+
+        private static ECLookupTable[] build() {
+            ECLookupTable[] out = new ECLookupTable[G_WINDOWS];
+            ECPoint base = G;
+            for (int j = 0; j < G_WINDOWS; j++) {
+                out[j] = CURVE.createCacheSafeLookupTable(oddMultiples(base), 0, TABLE);
+                base = base.timesPow2(WINDOW).normalize();
+            }
+            return out;
+        }
     }
 
     /**

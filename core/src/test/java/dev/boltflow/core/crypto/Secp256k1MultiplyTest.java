@@ -14,7 +14,7 @@ import net.jqwik.api.Provide;
 import org.bouncycastle.math.ec.ECPoint;
 import org.junit.jupiter.api.Test;
 
-/** The fixed-window {@link Secp256k1#multiply} against BouncyCastle's plain multiplication. */
+/** The constant-time {@link Secp256k1#multiply} and {@link Secp256k1#multiplyG} against BouncyCastle's plain multiplication. */
 class Secp256k1MultiplyTest {
     private static final BigInteger N = Secp256k1.N;
 
@@ -72,6 +72,21 @@ class Secp256k1MultiplyTest {
             assertEquals(Secp256k1.G.multiply(k).normalize(), Secp256k1.multiply(Secp256k1.G, k), k.toString(16));
             assertEquals(other.multiply(k).normalize(), Secp256k1.multiply(other, k), k.toString(16));
         }
+    }
+
+    @Property(tries = 300)
+    void fixed_base_matches_plain_multiply(@ForAll("scalars") BigInteger k) {
+        assertEquals(Secp256k1.G.multiply(k).normalize(), Secp256k1.multiplyG(k));
+    }
+
+    @Test
+    void every_edge_scalar_matches_plain_multiply_on_the_fixed_base() {
+        for (BigInteger k : edgeScalars()) {
+            assertEquals(Secp256k1.G.multiply(k).normalize(), Secp256k1.multiplyG(k), k.toString(16));
+        }
+        assertTrue(Secp256k1.multiplyG(BigInteger.ZERO).isInfinity());
+        assertTrue(Secp256k1.multiplyG(N).isInfinity());
+        assertEquals(Secp256k1.multiplyG(BigInteger.TEN), Secp256k1.multiplyG(N.add(BigInteger.TEN)));
     }
 
     @Test
