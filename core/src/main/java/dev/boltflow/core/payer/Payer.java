@@ -36,6 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import reactor.core.Disposable;
+import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -49,6 +50,8 @@ import reactor.core.scheduler.Scheduler;
  */
 public final class Payer implements Disposable {
     private static final System.Logger LOG = System.getLogger(Payer.class.getName());
+    /** Invoices waiting while another is checked and paid; beyond this the newest are dropped. */
+    static final int MAX_QUEUED_INVOICES = 4096;
     private static final byte[] INVREQ_CONTEXT = "boltflow/invreq/".getBytes(StandardCharsets.US_ASCII);
 
     /** What {@code invoicerequest} takes (Core Lightning's parameters, amounts in msat). */
@@ -139,6 +142,13 @@ public final class Payer implements Disposable {
         this.random = Objects.requireNonNull(random, "random");
         this.inbound = messenger.inbound()
                 .filter(m -> m.payload().invoice().isPresent())
+                // One invoice is handled at a time (a single-use request is paid at most once), and
+                // the messenger's stream drops what a busy subscriber has not asked for: invoices
+                // that arrive meanwhile wait here. Beyond the bound the newest are dropped (the
+                // payee sends again at half its timeout).
+                .onBackpressureBuffer(MAX_QUEUED_INVOICES,
+                        m -> LOG.log(Level.WARNING, "dropped an invoice: {0} are waiting to be handled", MAX_QUEUED_INVOICES),
+                        BufferOverflowStrategy.DROP_LATEST)
                 .concatMap(m -> onInvoice(m).onErrorResume(e -> {
                     LOG.log(Level.WARNING, "handling an invoice failed: {0}", e.toString());
                     return Mono.empty();

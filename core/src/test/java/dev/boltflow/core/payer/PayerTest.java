@@ -61,6 +61,12 @@ class PayerTest {
         final List<Payer.Event> events = new CopyOnWriteArrayList<>();
 
         World(VirtualTimeScheduler vts, java.util.function.Function<dev.boltflow.core.bolt12.Invoice, Optional<InvoiceError>> policy) {
+            this(vts, policy, sender -> sender);
+        }
+
+        /** @param payments wraps the payer's payment sender (e.g. to hold payments back) */
+        World(VirtualTimeScheduler vts, java.util.function.Function<dev.boltflow.core.bolt12.Invoice, Optional<InvoiceError>> policy,
+                java.util.function.UnaryOperator<PaymentSender> payments) {
             this.vts = vts;
             this.clock = new SchedulerClock(vts, EPOCH);
             net.connect(introNode.nodeId(), payerNode.nodeId());
@@ -68,7 +74,7 @@ class PayerTest {
                     new LocalNodeSigner(payeeKey, random), () -> BLOCK_HEIGHT, clock, vts, Schedulers.immediate(), random);
             payer = new Payer(ChainHashes.REGTEST, () -> List.of(introNode.nodeId()), new LocalNodeSigner(payerKey, random),
                     new InMemoryInvoiceRequestStore(), payerNode,
-                    new DirectPaymentSender(payee::acceptPayment, BLOCK_HEIGHT + 10), policy, clock,
+                    payments.apply(new DirectPaymentSender(payee::acceptPayment, BLOCK_HEIGHT + 10)), policy, clock,
                     Schedulers.immediate(), random);
             payer.events().subscribe(events::add);
         }
@@ -178,5 +184,32 @@ class PayerTest {
         assertEquals(InvoiceStatus.PAID, w[0].invoices.findByLabel("first").block().status());
         assertEquals(InvoiceStatus.EXPIRED, w[0].invoices.findByLabel("second").block().status());
         assertEquals(1, w[0].events.size());
+    }
+    /**
+     * Invoices that arrive while the payer is still paying another are queued, not lost: the first
+     * payment is held until nine more invoices (for other requests) have arrived; then all ten are
+     * paid without any resend (virtual time never advances).
+     */
+    @Test
+    void invoices_arriving_while_a_payment_is_in_flight_are_all_paid() throws Exception {
+        reactor.core.publisher.Sinks.Empty<Void> release = reactor.core.publisher.Sinks.empty();
+        java.util.concurrent.atomic.AtomicInteger payments = new java.util.concurrent.atomic.AtomicInteger();
+        World w = new World(VirtualTimeScheduler.create(), invoice -> Optional.empty(),
+                sender -> invoice -> payments.getAndIncrement() == 0 ? release.asMono().then(sender.pay(invoice))
+                        : sender.pay(invoice));
+        List<java.util.concurrent.CompletableFuture<dev.boltflow.core.sendinvoice.SendInvoiceResult>> sends =
+                new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            OurInvoiceRequest ours = w.payer.createInvoiceRequest(Payer.Params.of(1_000 + i, "queued " + i)).block();
+            sends.add(w.payee.send(SendInvoiceRequest.of(ours.bolt12(), "queued-" + i)).toFuture());
+        }
+        assertEquals(1, payments.get(), "the first payment holds the payer");
+
+        release.tryEmitEmpty();
+
+        for (int i = 0; i < 10; i++) {
+            assertEquals(InvoiceStatus.PAID, sends.get(i).get(10, java.util.concurrent.TimeUnit.SECONDS).status(), "send " + i);
+        }
+        assertEquals(10, w.events.size());
     }
 }

@@ -1,5 +1,6 @@
 package dev.boltflow.it.bench;
 
+import dev.boltflow.node.bench.BenchFixtures;
 import dev.boltflow.core.bolt12.Bolt12Check;
 import dev.boltflow.core.bolt12.Bolt12Field;
 import dev.boltflow.core.bolt12.Bolt12String;

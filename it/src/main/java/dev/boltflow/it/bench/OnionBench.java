@@ -1,5 +1,6 @@
 package dev.boltflow.it.bench;
 
+import dev.boltflow.node.bench.BenchFixtures;
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.onion.OnionMessagePayload;
 import dev.boltflow.core.onion.OnionMessages;

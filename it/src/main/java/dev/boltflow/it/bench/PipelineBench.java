@@ -1,5 +1,6 @@
 package dev.boltflow.it.bench;
 
+import dev.boltflow.node.bench.BenchFixtures;
 import dev.boltflow.core.bolt12.ChainHashes;
 import dev.boltflow.core.bolt12.Invoice;
 import dev.boltflow.core.onion.BlindedPath;

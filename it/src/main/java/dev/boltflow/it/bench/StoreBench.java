@@ -1,5 +1,6 @@
 package dev.boltflow.it.bench;
 
+import dev.boltflow.node.bench.BenchFixtures;
 import dev.boltflow.core.crypto.PaymentPreimage;
 import dev.boltflow.core.sendinvoice.InvoiceStore;
 import dev.boltflow.core.sendinvoice.MarkPaidOutcome;

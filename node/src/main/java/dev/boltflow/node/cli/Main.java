@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "boltflow: BOLT 12 sendinvoice for the JVM.",
-        subcommands = {DecodeCommand.class, StartCommand.class, CliCommand.class, DemoCommand.class})
+        subcommands = {DecodeCommand.class, StartCommand.class, CliCommand.class, DemoCommand.class,
+            BenchCommand.class})
 public final class Main implements Runnable {
     /** Usage errors (unknown option, missing argument): sysexits' EX_USAGE, apart from 0/1/2. */
     public static final int EXIT_USAGE = 64;

@@ -84,7 +84,11 @@ public final class NettyPeerManager implements PeerManager {
                 .runOn(loops, false)
                 .resolver(DefaultAddressResolverGroup.INSTANCE)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-                        config.handshakeTimeout().toMillis()));
+                        config.handshakeTimeout().toMillis()))
+                // As reactor-netty's TcpServer does for accepted connections: without it Nagle's
+                // algorithm holds a small frame back until the previous one is acknowledged, and
+                // with delayed ACKs every request/answer over a dialled connection waits ~40 ms.
+                .option(ChannelOption.TCP_NODELAY, true);
         this.closing = Mono.defer(this::doClose).cache();
     }
 

@@ -1,4 +1,4 @@
-package dev.boltflow.it.bench;
+package dev.boltflow.node.bench;
 
 import dev.boltflow.core.bolt12.Bolt12Field;
 import dev.boltflow.core.bolt12.Bolt12String;

@@ -1,0 +1,105 @@
+package dev.boltflow.node.cli;
+
+import dev.boltflow.core.sendinvoice.InvoiceRequestValidator;
+import dev.boltflow.node.bench.BenchFixtures;
+import dev.boltflow.node.bench.SendInvoiceStages;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bench}: how fast this machine does the CPU work of one sendinvoice, the way
+ * {@code openssl speed} measures: one thread, warmed up, then each stage run back to back for a
+ * fixed time. One compact JSON line per stage on stdout, always in the same order and with the
+ * same names (scripts compare them across versions):
+ * {@code {"name":"pipeline","ops_per_s":612.3,"us_per_op":1633.2}}.
+ */
+@Command(name = "bench",
+        description = {"Measure the CPU stages of sendinvoice on one thread; one JSON line per stage."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {" 0:measured", "64:usage error"})
+public final class BenchCommand implements Callable<Integer> {
+    /** The stage names, in output order. Stable: scripts compare them. */
+    public static final List<String> STAGES = List.of("invreq_decode_verify", "invoice_build_sign",
+            "onion_build_3hop", "pipeline", "onion_peel_hop", "bolt8_encrypt_msg");
+    private static final double MAX_SECONDS = 3600;
+    private static final double MAX_WARMUP_SECONDS = 3;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--seconds", paramLabel = "N", defaultValue = "3",
+            description = "Measured time per stage in seconds, fractions allowed (default: ${DEFAULT-VALUE})")
+    double seconds;
+
+    @Option(names = "--warmup", paramLabel = "N",
+            description = "Warm-up time per stage in seconds (default: as --seconds, at most 3)")
+    Double warmupSeconds;
+
+    /** Keeps every result reachable so the JIT cannot drop an operation as unused. */
+    private volatile Object sink;
+
+    @Override
+    public Integer call() {
+        double warmup = warmupSeconds != null ? warmupSeconds : Math.min(seconds, MAX_WARMUP_SECONDS);
+        requireDuration("--seconds", seconds, false);
+        requireDuration("--warmup", warmup, true);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf(Locale.ROOT, "# boltflow bench: 1 thread, %.2f s warm-up + %.2f s per stage; Java %s on %s, %d CPUs%n",
+                warmup, seconds, System.getProperty("java.version"), System.getProperty("os.arch"),
+                Runtime.getRuntime().availableProcessors());
+        err.flush();
+
+        SendInvoiceStages s = new SendInvoiceStages(new BenchFixtures(), System.currentTimeMillis() / 1000);
+        // invoice_build_sign and onion_build_3hop take the previous stage's output, made once;
+        // pipeline runs all three on each op.
+        InvoiceRequestValidator.Accepted accepted = s.decodeVerify();
+        SendInvoiceStages.SignedInvoice signed = s.buildSign(accepted);
+        List<Supplier<Object>> ops = List.of(
+                s::decodeVerify,
+                () -> s.buildSign(accepted),
+                () -> s.buildOnion(signed),
+                s::pipeline,
+                s::peelHop,
+                s::encryptMessage);
+        long warmupNanos = (long) (warmup * 1e9);
+        long measureNanos = (long) (seconds * 1e9);
+        for (int i = 0; i < STAGES.size(); i++) {
+            Supplier<Object> op = ops.get(i);
+            run(op, warmupNanos);
+            long start = System.nanoTime();
+            long n = run(op, measureNanos);
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            out.printf(Locale.ROOT, "{\"name\":\"%s\",\"ops_per_s\":%.1f,\"us_per_op\":%.3f}%n",
+                    STAGES.get(i), n / elapsed, elapsed * 1e6 / n);
+            out.flush();
+        }
+        return 0;
+    }
+
+    /** Runs {@code op} back to back until {@code nanos} have passed (at least once); returns how many times. */
+    private long run(Supplier<Object> op, long nanos) {
+        long start = System.nanoTime();
+        long n = 0;
+        do {
+            sink = op.get();
+            n++;
+        } while (System.nanoTime() - start < nanos);
+        return n;
+    }
+
+    private void requireDuration(String option, double value, boolean zeroAllowed) {
+        if (!(value > 0 || (zeroAllowed && value == 0)) || value > MAX_SECONDS || Double.isNaN(value)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be "
+                    + (zeroAllowed ? "between 0" : "more than 0") + " and at most " + (long) MAX_SECONDS + " seconds: " + value);
+        }
+    }
+}
