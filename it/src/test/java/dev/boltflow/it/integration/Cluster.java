@@ -65,6 +65,8 @@ final class Cluster implements AutoCloseable {
     private final Path root;
     private final List<TestNode> started = new ArrayList<>();
     private final List<Runnable> extraCleanup = new ArrayList<>();
+    private final List<Runnable> releaseChecks = new ArrayList<>();
+    private boolean closed;
 
     Cluster(Path root) {
         this.root = root;
@@ -95,8 +97,17 @@ final class Cluster implements AutoCloseable {
         extraCleanup.add(r);
     }
 
+    /** A check that what a test opened itself was released, run once everything is stopped. */
+    void onReleased(Runnable check) {
+        releaseChecks.add(check);
+    }
+
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         List<Throwable> failures = new ArrayList<>();
         for (int i = extraCleanup.size() - 1; i >= 0; i--) {
             try {
@@ -119,6 +130,20 @@ final class Cluster implements AutoCloseable {
                 failures.add(t);
             }
         }
+        try {
+            // JsonRpcServer and JsonRpcClient name their event loops so; each closed its own.
+            Await.until("the RPC servers' and clients' event loop threads end", WAIT,
+                    () -> threadsNamed("boltflow-rpc") == 0);
+        } catch (Throwable t) {
+            failures.add(t);
+        }
+        for (Runnable check : releaseChecks) {
+            try {
+                check.run();
+            } catch (Throwable t) {
+                failures.add(t);
+            }
+        }
         if (!failures.isEmpty()) {
             AssertionError e = new AssertionError("closing the cluster: " + failures.get(0), failures.get(0));
             failures.subList(1, failures.size()).forEach(e::addSuppressed);
@@ -128,7 +153,10 @@ final class Cluster implements AutoCloseable {
 
     /** Threads of the event loops of the node with this id (NettyPeerManager names them after it). */
     static long threadsOf(PublicKey id) {
-        String prefix = "boltflow-" + id.toHex().substring(0, 8);
+        return threadsNamed("boltflow-" + id.toHex().substring(0, 8));
+    }
+
+    static long threadsNamed(String prefix) {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith(prefix))
                 .count();
