@@ -15,6 +15,8 @@ import dev.boltflow.core.onion.OnionMessagePayload;
 import dev.boltflow.core.onion.OnionMessages;
 import dev.boltflow.core.payer.Payer;
 import dev.boltflow.core.sendinvoice.SendInvoiceException;
+import dev.boltflow.core.sendinvoice.SendInvoiceRequest;
+import dev.boltflow.core.sendinvoice.SendInvoiceResult;
 import dev.boltflow.core.wire.WireMessage;
 import dev.boltflow.node.config.Network;
 import dev.boltflow.node.messaging.OnionMessageLimits;
@@ -29,11 +31,13 @@ import dev.boltflow.transport.testing.NettyLeaks;
 import io.r2dbc.h2.H2ConnectionConfiguration;
 import io.r2dbc.h2.H2ConnectionFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -122,6 +126,34 @@ class FaultsTest {
         assertEquals(paid, payee.call("listinvoices", "label", "restart").get("invoices").get(0));
         Payer.Event.Paid event = assertInstanceOf(Payer.Event.Paid.class, payer.nextEvent(0));
         assertEquals(paid.get("payment_preimage").asText(), event.preimage().toHex());
+    }
+
+    /**
+     * A node stopping with a send in flight (an embedder calling {@code SendInvoice} directly, no
+     * RPC connection to cancel it) ends that send at once with -1, well before its timeout, and
+     * the invoice stays stored, payable by the node once it is back.
+     */
+    @Test
+    void payeeStopsWithASendInFlight_theSendEndsAtOnceWithMinusOne() {
+        Cluster.TestNode[] n = payeeIntroPayer();
+        Cluster.TestNode payee = n[0];
+        Cluster.TestNode payer = n[2];
+        payer.host.holdPayments();
+        String lnr = payer.invoiceRequest(AMOUNT);
+        CompletableFuture<SendInvoiceResult> send = payee.node.sendInvoice()
+                .send(SendInvoiceRequest.of(lnr, "stopping").withTimeout(Duration.ofSeconds(600))).toFuture();
+        payer.invoiceToPay(0);
+
+        payee.stop();
+
+        SendInvoiceException e = assertInstanceOf(SendInvoiceException.class,
+                assertThrows(ExecutionException.class, () -> send.get(Cluster.WAIT.toSeconds(), TimeUnit.SECONDS))
+                        .getCause());
+        assertEquals(SendInvoiceException.CATCH_ALL, e.code());
+        assertEquals(0, payee.node.sendInvoice().pending());
+        payee.restart();
+        assertEquals("unpaid", payee.call("listinvoices", "label", "stopping").get("invoices").get(0)
+                .get("status").asText());
     }
 
     /**
