@@ -276,17 +276,17 @@ final class Cluster implements AutoCloseable {
             client = JsonRpcClient.create(config.rpcFile());
         }
 
-        /** Stops the node the way {@code stop} does: RPC first, then the node. Idempotent. */
+        /** Stops the node the way {@code stop} does: its RPC server first, then the node; then our client. Idempotent. */
         void stop() {
             if (!running) {
                 return;
             }
             running = false;
             try {
-                client.close().block(WAIT);
                 server.close().block(WAIT);
-            } finally {
                 node.stop().block(WAIT);
+            } finally {
+                client.close().block(WAIT);
             }
         }
 

@@ -175,7 +175,7 @@ class FaultsTest {
         long dropped = intro.node.messenger().dropped();
 
         CompletableFuture<JsonNode> send = payee.start("sendinvoice", "invreq", lnr, "label", "relay-back",
-                "timeout", 4);
+                "timeout", 6);
         Await.until("the introduction node dropped the invoice", Cluster.WAIT,
                 () -> intro.node.messenger().dropped() > dropped);
         assertFalse(send.isDone());
@@ -203,7 +203,8 @@ class FaultsTest {
         RpcException e = payee.fails("sendinvoice", "invreq", lnr, "label", "relay-gone", "timeout", 2);
 
         assertEquals(SendInvoiceException.TIMEOUT, e.code());
-        assertTrue(intro.node.messenger().dropped() >= dropped + 2, "the first send and the resend were dropped");
+        Await.until("the first send and the resend were dropped at the relay", Cluster.WAIT,
+                () -> intro.node.messenger().dropped() >= dropped + 2);
         assertEquals("expired", payee.call("listinvoices", "label", "relay-gone").get("invoices").get(0)
                 .get("status").asText());
         assertEquals(0, payee.node.sendInvoice().pending());
