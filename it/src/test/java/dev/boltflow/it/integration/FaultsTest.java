@@ -295,9 +295,9 @@ class FaultsTest {
     /**
      * The payee's database goes away for a while (a real H2 file behind a connection factory that
      * fails while switched off). Sends and lists during the outage fail with -1 naming the
-     * database; a payment arriving meanwhile is refused (the payer hears it failed); once the
-     * database is back the same label succeeds, and listinvoices holds every invoice once, with
-     * gap-free created_index.
+     * database; a payment arriving meanwhile is refused (the payer hears it failed); a send whose
+     * commit fails is rolled back; once the database is back the same label succeeds, and
+     * listinvoices holds every invoice once, with gap-free created_index.
      */
     @Test
     void databaseBrieflyUnavailable_clearErrors_noLostOrDuplicatedInvoice() {
@@ -344,6 +344,12 @@ class FaultsTest {
         ExecutionException a3 = assertThrows(ExecutionException.class, () -> during.get());
         assertEquals(SendInvoiceException.TIMEOUT, assertInstanceOf(RpcException.class, a3.getCause()).code());
         later.tryEmitEmpty();
+        // The database goes away between the writes of a sendinvoice and their commit: rolled back, -1.
+        db.failCommits(true);
+        RpcException uncommitted = payee.fails("sendinvoice", "invreq", lnr, "label", "b1", "timeout", 30);
+        assertEquals(-1, uncommitted.code());
+        db.failCommits(false);
+        // Nothing of b1 was kept: the same label (and the same invoice_request) succeeds now.
         assertPaidWithItsPreimage(payee.call("sendinvoice", "invreq", lnr, "label", "b1", "timeout", 30));
         assertPaidWithItsPreimage(payee.call("sendinvoice", "invreq", payer.invoiceRequest(AMOUNT), "label", "b2",
                 "timeout", 30));

@@ -20,12 +20,14 @@ import reactor.core.publisher.Mono;
  * A real {@link ConnectionFactory} (the node's H2 file) with a switch that makes the database
  * unavailable: while {@link #down()} holds, new connections fail, pooled ones fail validation, and
  * starting a transaction or a statement on one fails with an {@link R2dbcNonTransientResourceException},
- * as a database that went away does. It counts connections opened and not yet closed, so a test
+ * as a database that went away does; or only commits fail ({@link #failCommits}), as when the
+ * database goes away in the middle of a transaction. It counts connections opened and not yet closed, so a test
  * can check the store's pool gave them all back.
  */
 final class FaultyConnectionFactory implements ConnectionFactory {
     private final ConnectionFactory delegate;
     private final AtomicBoolean down = new AtomicBoolean();
+    private final AtomicBoolean commitsFail = new AtomicBoolean();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
 
@@ -35,6 +37,11 @@ final class FaultyConnectionFactory implements ConnectionFactory {
 
     void outage(boolean on) {
         down.set(on);
+    }
+
+    /** While on, only commits fail: every statement of a transaction runs, then it is rolled back. */
+    void failCommits(boolean on) {
+        commitsFail.set(on);
     }
 
     boolean down() {
@@ -103,7 +110,7 @@ final class FaultyConnectionFactory implements ConnectionFactory {
 
         @Override
         public Publisher<Void> commitTransaction() {
-            return guard(c.commitTransaction());
+            return Mono.defer(() -> commitsFail.get() ? Mono.error(unavailable()) : Mono.from(guard(c.commitTransaction())));
         }
 
         @Override
