@@ -3,6 +3,7 @@ package dev.boltflow.it.integration;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /** Waits for a condition by polling it every few milliseconds, up to a deadline (no sleeping for order). */
 final class Await {
@@ -18,7 +19,7 @@ final class Await {
                 .map(tick -> condition.getAsBoolean())
                 .filter(Boolean::booleanValue)
                 .next()
-                .timeout(deadline, reactor.core.publisher.Mono.just(false))
+                .timeout(deadline, Mono.just(false))
                 .block();
         if (met == null || !met) {
             throw new AssertionError("still not true after " + deadline + ": " + what);

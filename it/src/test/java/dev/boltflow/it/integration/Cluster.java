@@ -1,6 +1,5 @@
 package dev.boltflow.it.integration;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,13 +7,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.boltflow.core.bolt12.Invoice;
 import dev.boltflow.core.bolt12.InvoiceError;
+import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.PublicKey;
 import dev.boltflow.core.payer.InvoiceRequestStore;
 import dev.boltflow.core.payer.Payer;
 import dev.boltflow.core.payer.PaymentSender;
 import dev.boltflow.core.payer.memory.InMemoryInvoiceRequestStore;
-import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.sendinvoice.BlockHeight;
+import dev.boltflow.core.sendinvoice.NetworkView;
 import dev.boltflow.node.Node;
 import dev.boltflow.node.config.Network;
 import dev.boltflow.node.config.NodeConfig;
@@ -24,11 +24,12 @@ import dev.boltflow.node.rpc.JsonRpcServer;
 import dev.boltflow.node.rpc.NodeRpc;
 import dev.boltflow.node.rpc.RpcException;
 import dev.boltflow.node.store.R2dbcInvoiceStore;
-import dev.boltflow.core.sendinvoice.NetworkView;
+import dev.boltflow.transport.PeerConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -39,6 +40,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -82,7 +84,7 @@ final class Cluster implements AutoCloseable {
         return start(name, c -> c, h -> { });
     }
 
-    TestNode start(String name, UnaryOperator<NodeConfig> config, java.util.function.Consumer<TestHost> host) {
+    TestNode start(String name, UnaryOperator<NodeConfig> config, Consumer<TestHost> host) {
         NodeConfig c = config.apply(NodeConfig.defaults(Network.REGTEST, root.resolve(name)).withSimulatedPayments(true));
         TestHost h = new TestHost(random);
         host.accept(h);
@@ -318,14 +320,10 @@ final class Cluster implements AutoCloseable {
 
         /** {@code connect id@host:port} over RPC; returns once {@code other} has the connection too. */
         JsonNode connect(TestNode other) {
-            JsonNode answer = call("connect", "id", connectString(other));
+            JsonNode answer = call("connect", "id", other.connectString());
             Await.until(other.name + " sees " + name, WAIT, () -> other.node.peers().connection(id())
-                    .filter(c -> c.isActive()).isPresent());
+                    .filter(PeerConnection::isActive).isPresent());
             return answer;
-        }
-
-        private String connectString(TestNode other) {
-            return other.connectString();
         }
 
         /** Calls an RPC method with params by name ({@code key, value, key, value, …}). */
@@ -381,7 +379,7 @@ final class Cluster implements AutoCloseable {
             if (config.database().isEmpty() && host.store == null) {
                 Path h2 = config.networkDir().resolve("invoices.mv.db");
                 assertTrue(Files.exists(h2), name + "'s H2 file exists");
-                assertEquals(true, unlocked(h2), name + "'s H2 file is released");
+                assertTrue(unlocked(h2), name + "'s H2 file is released");
             }
         }
 
@@ -400,7 +398,7 @@ final class Cluster implements AutoCloseable {
             }
             lock.release();
             return true;
-        } catch (java.nio.channels.OverlappingFileLockException e) {
+        } catch (OverlappingFileLockException e) {
             return false;
         } catch (IOException e) {
             throw new AssertionError(e);

@@ -306,7 +306,7 @@ class FaultsTest {
                 H2ConnectionConfiguration.builder().file(file.toAbsolutePath().toString()).username("sa")
                         .property("LOCK_TIMEOUT", "10000").property("WRITE_DELAY", "0").build()));
         Cluster.TestNode payee = cluster.start("payee", c -> c.withListen(Cluster.LOOPBACK),
-                h -> h.store = config -> R2dbcInvoiceStore.open(db, 4, true));
+                h -> h.store = config -> R2dbcInvoiceStore.open(db, 1, true)); // one connection: each operation reuses it
         cluster.onReleased(() -> assertEquals(0, db.openConnections(), "the store closed every connection"));
         cluster.onReleased(() -> assertTrue(Cluster.unlocked(file.resolveSibling("invoices.mv.db")), "H2 file released"));
         Cluster.TestNode payer = cluster.listening("payer");

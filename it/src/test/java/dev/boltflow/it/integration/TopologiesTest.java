@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.boltflow.core.bolt12.Invoice;
 import dev.boltflow.core.bolt12.InvoiceRequest;
+import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.Hashes;
 import dev.boltflow.core.onion.BlindedPath;
@@ -54,7 +55,7 @@ class TopologiesTest {
         assertEquals("paid", answer.get("status").asText(), answer.toString());
         assertEquals(amount, answer.get("amount_received_msat").asLong());
         assertEquals(Bytes32.fromHex(answer.get("payment_hash").asText()),
-                Hashes.sha256Of(dev.boltflow.core.bytes.Bytes.fromHex(answer.get("payment_preimage").asText()).toArray()));
+                Hashes.sha256Of(Bytes.fromHex(answer.get("payment_preimage").asText()).toArray()));
     }
 
     @Test
