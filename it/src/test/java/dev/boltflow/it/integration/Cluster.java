@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.boltflow.core.bolt12.Invoice;
 import dev.boltflow.core.bolt12.InvoiceError;
+import dev.boltflow.core.bolt12.InvoiceRequest;
+import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.PublicKey;
 import dev.boltflow.core.payer.InvoiceRequestStore;
@@ -42,6 +44,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import reactor.core.Disposable;
@@ -364,6 +367,17 @@ final class Cluster implements AutoCloseable {
         /** The payer-side events of this node (paid, refused, payment failed), from its start. */
         Payer.Event nextEvent(int index) {
             return events.asFlux().skip(index).next().block(WAIT);
+        }
+
+        /** The first payer-side event that matches. */
+        Payer.Event event(Predicate<Payer.Event> which) {
+            return events.asFlux().filter(which).next().block(WAIT);
+        }
+
+        /** The first invoice the payer side decided to pay for the request {@code lnr} (same invreq_metadata). */
+        Invoice invoiceToPay(String lnr) {
+            Bytes metadata = InvoiceRequest.decode(lnr).invreqMetadata().orElseThrow();
+            return host.toPay.asFlux().filter(i -> i.invreqMetadata().equals(Optional.of(metadata))).next().block(WAIT);
         }
 
         /** Invoices the payer side decided to pay, in order. */

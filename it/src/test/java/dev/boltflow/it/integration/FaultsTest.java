@@ -295,8 +295,9 @@ class FaultsTest {
     /**
      * The payee's database goes away for a while (a real H2 file behind a connection factory that
      * fails while switched off). Sends and lists during the outage fail with -1 naming the
-     * database; a payment arriving meanwhile is refused (the payer hears it failed); a send whose
-     * commit fails is rolled back; once the database is back the same label succeeds, and
+     * database; a payment arriving meanwhile is refused (the payer hears it failed); a send or a
+     * payment whose commit fails is rolled back; once the database is back the same label succeeds
+     * and the payment is recorded on the next attempt, and
      * listinvoices holds every invoice once, with gap-free created_index.
      */
     @Test
@@ -351,8 +352,24 @@ class FaultsTest {
         db.failCommits(false);
         // Nothing of b1 was kept: the same label (and the same invoice_request) succeeds now.
         assertPaidWithItsPreimage(payee.call("sendinvoice", "invreq", lnr, "label", "b1", "timeout", 30));
-        assertPaidWithItsPreimage(payee.call("sendinvoice", "invreq", payer.invoiceRequest(AMOUNT), "label", "b2",
-                "timeout", 30));
+        // The database goes away while a payment is being recorded: the HTLC is refused and the paid
+        // mark rolled back; the payer's next attempt is recorded, with the next pay_index.
+        Sinks.Empty<Void> b2gate = payer.host.holdPayments();
+        String b2lnr = payer.invoiceRequest(AMOUNT);
+        CompletableFuture<JsonNode> b2 = payee.start("sendinvoice", "invreq", b2lnr, "label", "b2", "timeout", 30);
+        Invoice b2invoice = payer.invoiceToPay(b2lnr);
+        db.failCommits(true);
+        b2gate.tryEmitEmpty();
+        Payer.Event b2failed = payer.event(e -> e instanceof Payer.Event.PaymentFailed f
+                && f.paymentHash().equals(b2invoice.invoicePaymentHash().orElseThrow()));
+        assertTrue(((Payer.Event.PaymentFailed) b2failed).reason().contains("refused"), b2failed.toString());
+        db.failCommits(false);
+        assertFalse(b2.isDone());
+        assertEquals("unpaid", payee.call("listinvoices", "label", "b2").get("invoices").get(0).get("status").asText());
+        payer.host.link.pay(b2invoice).block(Cluster.WAIT);
+        JsonNode b2paid = await(b2);
+        assertPaidWithItsPreimage(b2paid);
+        assertEquals(4, b2paid.get("pay_index").asLong(), "a1, a2, b1, then b2: no pay_index lost to the failed commit");
 
         JsonNode after = payee.call("listinvoices").get("invoices");
         List<String> labels = new ArrayList<>();
