@@ -4,6 +4,7 @@ import dev.boltflow.core.bolt12.Invoice;
 import dev.boltflow.core.bolt12.InvoiceError;
 import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.crypto.PublicKey;
+import dev.boltflow.core.payer.InvoiceRequestStore;
 import dev.boltflow.core.payer.Payer;
 import dev.boltflow.core.payer.PaymentSender;
 import dev.boltflow.core.payer.memory.InMemoryInvoiceRequestStore;
@@ -91,6 +92,21 @@ public final class Node implements AutoCloseable {
         }
 
         /**
+         * Opens (and migrates) the invoice store: by default the configured R2DBC URL, else the H2 file
+         * {@code DIR/NETWORK/invoices}. Tests put a fault-injecting connection factory here.
+         */
+        default Mono<R2dbcInvoiceStore> openStore(NodeConfig config) {
+            return config.database().isPresent()
+                    ? R2dbcInvoiceStore.open(config.database().get())
+                    : R2dbcInvoiceStore.openH2File(config.networkDir().resolve("invoices"));
+        }
+
+        /** Where the payer side keeps the invoice_requests it wrote (in memory by default). */
+        default InvoiceRequestStore invoiceRequestStore() {
+            return new InMemoryInvoiceRequestStore();
+        }
+
+        /**
          * A host whose payments go over the simulated link when {@code simulated} (tests, demos),
          * else nowhere: a node without channels or an HTLC layer cannot pay.
          */
@@ -139,10 +155,7 @@ public final class Node implements AutoCloseable {
             return NodeIdentity.loadOrCreate(config.networkDir(), random);
         }).subscribeOn(Schedulers.boundedElastic()).flatMap(key -> PersistentNetworkView.open(
                 config.networkDir().resolve(PersistentNetworkView.FILE_NAME)).flatMap(network -> {
-            Mono<R2dbcInvoiceStore> storeMono = config.database().isPresent()
-                    ? R2dbcInvoiceStore.open(config.database().get())
-                    : R2dbcInvoiceStore.openH2File(config.networkDir().resolve("invoices"));
-            return storeMono.flatMap(store -> assemble(config, host, random, key, store, network)
+            return host.openStore(config).flatMap(store -> assemble(config, host, random, key, store, network)
                     .onErrorResume(e -> store.close().then(Mono.error(e))));
         }));
     }
@@ -169,7 +182,7 @@ public final class Node implements AutoCloseable {
             PaymentSender payments = host.paymentSender(new NodeParts(key.publicKey(), key, peers, messenger, network,
                     sendInvoice));
             Payer payer = new Payer(config.network().chainHash(), () -> pathIntermediates(bound, peers), signer,
-                    new InMemoryInvoiceRequestStore(), messenger, payments, host.invoicePolicy(), Clock.systemUTC(),
+                    host.invoiceRequestStore(), messenger, payments, host.invoicePolicy(), Clock.systemUTC(),
                     cpu, random);
             Disposable sweeper = expirySweeper(store, Clock.systemUTC()).subscribe();
             LOG.info("node {} on {} started{}", key.publicKey(), config.network().cliName(),

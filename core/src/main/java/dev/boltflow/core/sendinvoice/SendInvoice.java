@@ -65,6 +65,7 @@ public final class SendInvoice implements Disposable {
     private final ConcurrentHashMap<Bytes, Waiter> byReplyPathId = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final Disposable inbound;
+    private volatile boolean disposed;
 
     /**
      * @param clock  the time invoices are dated and expired by; it must agree with {@code timers}
@@ -104,6 +105,9 @@ public final class SendInvoice implements Disposable {
     public Mono<SendInvoiceResult> send(SendInvoiceRequest request) {
         Objects.requireNonNull(request, "request");
         return Mono.defer(() -> {
+            if (disposed) {
+                return Mono.error(stopped());
+            }
             if (pending.incrementAndGet() > config.maxPending()) {
                 pending.decrementAndGet();
                 return Mono.error(SendInvoiceException.other(
@@ -204,6 +208,10 @@ public final class SendInvoice implements Disposable {
             // Registered before the first write: a reply (or a payment) can beat its completion.
             byPaymentHash.put(hash, w);
             byReplyPathId.put(w.replyPathId, w);
+            if (disposed) {
+                // dispose() ran while this send was being prepared: it did not see this waiter.
+                w.outcome.tryEmitError(stopped());
+            }
             List<Mono<SendInvoiceResult>> racers = new ArrayList<>(4);
             racers.add(w.outcome.asMono());
             racers.add(deliver(w).then(Mono.never()));
@@ -400,13 +408,26 @@ public final class SendInvoice implements Disposable {
         return sb.length() == 0 ? "none tried" : sb.toString();
     }
 
+    private static SendInvoiceException stopped() {
+        return SendInvoiceException.other("sendinvoice stopped: the node is shutting down", null);
+    }
+
+    /**
+     * Stops: every send still waiting fails at once with -1 (rather than at its timeout, against a
+     * store that may be closed by then), and later sends are refused with -1. Stored invoices stay
+     * as they are; {@link #acceptPayment} still settles a payment that arrives meanwhile.
+     */
     @Override
     public void dispose() {
+        disposed = true;
         inbound.dispose();
+        for (Waiter w : byPaymentHash.values()) {
+            w.outcome.tryEmitError(stopped());
+        }
     }
 
     @Override
     public boolean isDisposed() {
-        return inbound.isDisposed();
+        return disposed;
     }
 }

@@ -499,6 +499,32 @@ class SendInvoiceTest {
                 .verify();
     }
 
+    @Test
+    void dispose_fails_waiting_sends_with_catch_all_refuses_new_ones_and_payments_still_settle() {
+        World[] w = holder();
+        String[] invreq = new String[1];
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            invreq[0] = w[0].invreq();
+            return w[0].service.send(SendInvoiceRequest.of(invreq[0], "stopping"));
+        })
+                .expectSubscription()
+                .then(() -> assertEquals(1, w[0].service.waiters()))
+                .then(() -> w[0].service.dispose())
+                .expectErrorSatisfies(e -> assertEquals(-1, ((SendInvoiceException) e).code()))
+                .verify(Duration.ofSeconds(5));
+        assertTrue(w[0].service.isDisposed());
+        assertEquals(0, w[0].service.waiters());
+        assertEquals(0, w[0].service.pending());
+        assertEquals(InvoiceStatus.UNPAID, w[0].stored("stopping"));
+        StepVerifier.create(w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "after")))
+                .expectErrorSatisfies(e -> assertEquals(-1, ((SendInvoiceException) e).code()))
+                .verify(Duration.ofSeconds(5));
+        assertEquals(null, w[0].store.findByLabel("after").block());
+        // Money is never refused for being late: the stored invoice is still payable.
+        assertInstanceOf(PaymentDecision.Settle.class, w[0].pay(w[0].receivedInvoice(invreq[0]), AMOUNT));
+    }
+
     private static PaymentDecision.Reason reason(PaymentDecision d) {
         return ((PaymentDecision.Reject) d).reason();
     }

@@ -353,12 +353,22 @@ public final class R2dbcInvoiceStore implements InvoiceStore {
                     AtomicReference<T> result = new AtomicReference<>();
                     return Flux.usingWhen(Mono.from(conn.beginTransaction()).thenReturn(conn),
                             c -> work.apply(c).doOnNext(result::set),
-                            c -> Mono.from(c.commitTransaction()).doOnSuccess(done -> {
-                                T committed = result.get();
-                                if (committed != null) {
-                                    changes.apply(committed).forEach(bus::announce);
-                                }
-                            }),
+                            c -> Mono.from(c.commitTransaction())
+                                    // A failed commit can leave the transaction open on this pooled
+                                    // connection: roll it back before the pool hands the connection
+                                    // out again, or a later commit there would write these rows.
+                                    .onErrorResume(e -> Mono.from(c.rollbackTransaction())
+                                            .onErrorResume(rollback -> {
+                                                e.addSuppressed(rollback);
+                                                return Mono.empty();
+                                            })
+                                            .then(Mono.error(e)))
+                                    .doOnSuccess(done -> {
+                                        T committed = result.get();
+                                        if (committed != null) {
+                                            changes.apply(committed).forEach(bus::announce);
+                                        }
+                                    }),
                             (c, error) -> c.rollbackTransaction(),
                             c -> c.rollbackTransaction());
                 }, Connection::close)
