@@ -14,10 +14,10 @@ import java.util.List;
  * than the leak detector (which reports only after a collection, and not which input leaked).
  * Give it to the channel ({@code config().setAllocator}) and allocate the inbound buffers from it.
  */
-final class TrackingAllocator extends AbstractByteBufAllocator {
+public final class TrackingAllocator extends AbstractByteBufAllocator {
     private final List<ByteBuf> handedOut = new ArrayList<>();
 
-    TrackingAllocator() {
+    public TrackingAllocator() {
         super(false);
     }
 
@@ -52,12 +52,12 @@ final class TrackingAllocator extends AbstractByteBufAllocator {
     }
 
     /** A buffer holding {@code bytes[from, to)}, allocated (and tracked) here. */
-    ByteBuf copy(byte[] bytes, int from, int to) {
+    public ByteBuf copy(byte[] bytes, int from, int to) {
         return heapBuffer(to - from, to - from).writeBytes(bytes, from, to - from);
     }
 
     /** The buffers handed out and not released; the message names the first few. */
-    List<String> unreleased() {
+    public List<String> unreleased() {
         List<String> out = new ArrayList<>();
         for (ByteBuf b : handedOut) {
             if (b.refCnt() != 0) {
