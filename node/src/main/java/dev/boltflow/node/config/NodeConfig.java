@@ -1,6 +1,7 @@
 package dev.boltflow.node.config;
 
 import dev.boltflow.node.messaging.OnionMessageLimits;
+import dev.boltflow.node.rpc.JsonRpcServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,8 @@ import java.util.Optional;
  * @param relay              forward onion messages for others (to connected next hops only)
  * @param onionMessageLimits how many onion messages each peer connection may send us (Core
  *                           Lightning's burst of 4, then one per 250 ms, by default)
+ * @param rpcLimits          JSON-RPC request size, requests in flight per connection, connections
+ *                           open at once ({@link JsonRpcServer.Limits#defaults()})
  */
 public record NodeConfig(
         Network network,
@@ -35,7 +38,8 @@ public record NodeConfig(
         int maxInboundConnections,
         Duration handshakeTimeout,
         OnionMessageLimits onionMessageLimits,
-        boolean relay) {
+        boolean relay,
+        JsonRpcServer.Limits rpcLimits) {
 
     public NodeConfig {
         Objects.requireNonNull(network, "network");
@@ -57,6 +61,7 @@ public record NodeConfig(
             throw new ConfigException("handshake-timeout must be positive");
         }
         Objects.requireNonNull(onionMessageLimits, "onionMessageLimits");
+        Objects.requireNonNull(rpcLimits, "rpcLimits");
     }
 
     /** Everything but the onion message limits, which take their defaults. */
@@ -64,7 +69,8 @@ public record NodeConfig(
             boolean fetchInvoiceNoconnect, Duration defaultTimeout, List<String> connect, boolean simulatedPayments,
             int maxPendingInvoices, int maxInboundConnections, Duration handshakeTimeout) {
         this(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect, simulatedPayments,
-                maxPendingInvoices, maxInboundConnections, handshakeTimeout, OnionMessageLimits.defaults(), true);
+                maxPendingInvoices, maxInboundConnections, handshakeTimeout, OnionMessageLimits.defaults(), true,
+                JsonRpcServer.Limits.defaults());
     }
 
     public static NodeConfig defaults(Network network, Path dataDir) {
@@ -85,35 +91,43 @@ public record NodeConfig(
     public NodeConfig withListen(InetSocketAddress address) {
         return new NodeConfig(network, dataDir, Optional.of(address), database, fetchInvoiceNoconnect, defaultTimeout,
                 connect, simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout,
-                onionMessageLimits, relay);
+                onionMessageLimits, relay, rpcLimits);
     }
 
     public NodeConfig withFetchInvoiceNoconnect(boolean v) {
         return new NodeConfig(network, dataDir, listen, database, v, defaultTimeout, connect, simulatedPayments,
                 maxPendingInvoices, maxInboundConnections, handshakeTimeout,
-                onionMessageLimits, relay);
+                onionMessageLimits, relay, rpcLimits);
     }
 
     public NodeConfig withSimulatedPayments(boolean v) {
         return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect, v,
                 maxPendingInvoices, maxInboundConnections, handshakeTimeout,
-                onionMessageLimits, relay);
+                onionMessageLimits, relay, rpcLimits);
     }
 
     public NodeConfig withOnionMessageLimits(OnionMessageLimits limits) {
         return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect,
-                simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, limits, relay);
+                simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, limits, relay, rpcLimits);
     }
 
     /** Relay onion messages for others to connected next hops (on by default, as Core Lightning does). */
     public NodeConfig withRelay(boolean v) {
         return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect,
-                simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, onionMessageLimits, v);
+                simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, onionMessageLimits, v,
+                rpcLimits);
+    }
+
+    /** JSON-RPC limits: request size, requests in flight per connection, connections at once. */
+    public NodeConfig withRpcLimits(JsonRpcServer.Limits limits) {
+        return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect,
+                simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, onionMessageLimits, relay,
+                limits);
     }
 
     public NodeConfig withDatabase(String r2dbcUrl) {
         return new NodeConfig(network, dataDir, listen, Optional.of(r2dbcUrl), fetchInvoiceNoconnect, defaultTimeout,
                 connect, simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout,
-                onionMessageLimits, relay);
+                onionMessageLimits, relay, rpcLimits);
     }
 }
