@@ -107,6 +107,11 @@ public final class StartCommand implements Callable<Integer> {
             description = "One more onion message per this many ms, per peer connection (default: ${DEFAULT-VALUE})")
     long onionIntervalMs;
 
+    @Option(names = "--max-message-length", defaultValue = "65535",
+            description = "Longest BOLT 8 message a peer may send; a longer one closes its connection "
+                    + "(default: ${DEFAULT-VALUE}, BOLT 8's maximum)")
+    int maxMessageLength;
+
     @Option(names = "--rpc-max-request-bytes", defaultValue = "" + JsonRpcServer.DEFAULT_MAX_REQUEST_BYTES,
             description = "Largest JSON-RPC request; a larger one is refused and its connection closed "
                     + "(default: ${DEFAULT-VALUE})")
@@ -213,7 +218,8 @@ public final class StartCommand implements Callable<Integer> {
                 Duration.ofSeconds(handshakeTimeout))
                 .withOnionMessageLimits(new OnionMessageLimits(onionBurst, Duration.ofMillis(onionIntervalMs)))
                 .withRelay(relay)
-                .withRpcLimits(new JsonRpcServer.Limits(rpcMaxRequestBytes, rpcMaxConcurrent, rpcMaxConnections));
+                .withRpcLimits(new JsonRpcServer.Limits(rpcMaxRequestBytes, rpcMaxConcurrent, rpcMaxConnections))
+                .withMaxMessageLength(maxMessageLength);
     }
 
     static InetSocketAddress hostPort(String s) {

@@ -24,6 +24,8 @@ import java.util.Optional;
  *                           Lightning's burst of 4, then one per 250 ms, by default)
  * @param rpcLimits          JSON-RPC request size, requests in flight per connection, connections
  *                           open at once ({@link JsonRpcServer.Limits#defaults()})
+ * @param maxMessageLength   the longest BOLT 8 message a peer may send us (at most, and by
+ *                           default, 65535); a frame announcing more closes that connection
  */
 public record NodeConfig(
         Network network,
@@ -39,7 +41,8 @@ public record NodeConfig(
         Duration handshakeTimeout,
         OnionMessageLimits onionMessageLimits,
         boolean relay,
-        JsonRpcServer.Limits rpcLimits) {
+        JsonRpcServer.Limits rpcLimits,
+        int maxMessageLength) {
 
     public NodeConfig {
         Objects.requireNonNull(network, "network");
@@ -62,6 +65,9 @@ public record NodeConfig(
         }
         Objects.requireNonNull(onionMessageLimits, "onionMessageLimits");
         Objects.requireNonNull(rpcLimits, "rpcLimits");
+        if (maxMessageLength < 2 || maxMessageLength > 65_535) {
+            throw new ConfigException("max-message-length must be in [2, 65535]");
+        }
     }
 
     /** Everything but the onion message limits, which take their defaults. */
@@ -70,7 +76,7 @@ public record NodeConfig(
             int maxPendingInvoices, int maxInboundConnections, Duration handshakeTimeout) {
         this(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect, simulatedPayments,
                 maxPendingInvoices, maxInboundConnections, handshakeTimeout, OnionMessageLimits.defaults(), true,
-                JsonRpcServer.Limits.defaults());
+                JsonRpcServer.Limits.defaults(), 65_535);
     }
 
     public static NodeConfig defaults(Network network, Path dataDir) {
@@ -91,43 +97,51 @@ public record NodeConfig(
     public NodeConfig withListen(InetSocketAddress address) {
         return new NodeConfig(network, dataDir, Optional.of(address), database, fetchInvoiceNoconnect, defaultTimeout,
                 connect, simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout,
-                onionMessageLimits, relay, rpcLimits);
+                onionMessageLimits, relay, rpcLimits, maxMessageLength);
     }
 
     public NodeConfig withFetchInvoiceNoconnect(boolean v) {
         return new NodeConfig(network, dataDir, listen, database, v, defaultTimeout, connect, simulatedPayments,
                 maxPendingInvoices, maxInboundConnections, handshakeTimeout,
-                onionMessageLimits, relay, rpcLimits);
+                onionMessageLimits, relay, rpcLimits, maxMessageLength);
     }
 
     public NodeConfig withSimulatedPayments(boolean v) {
         return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect, v,
                 maxPendingInvoices, maxInboundConnections, handshakeTimeout,
-                onionMessageLimits, relay, rpcLimits);
+                onionMessageLimits, relay, rpcLimits, maxMessageLength);
     }
 
     public NodeConfig withOnionMessageLimits(OnionMessageLimits limits) {
         return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect,
-                simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, limits, relay, rpcLimits);
+                simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, limits, relay, rpcLimits,
+                maxMessageLength);
     }
 
     /** Relay onion messages for others to connected next hops (on by default, as Core Lightning does). */
     public NodeConfig withRelay(boolean v) {
         return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect,
                 simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, onionMessageLimits, v,
-                rpcLimits);
+                rpcLimits, maxMessageLength);
     }
 
     /** JSON-RPC limits: request size, requests in flight per connection, connections at once. */
     public NodeConfig withRpcLimits(JsonRpcServer.Limits limits) {
         return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect,
                 simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, onionMessageLimits, relay,
-                limits);
+                limits, maxMessageLength);
+    }
+
+    /** The longest BOLT 8 message accepted from a peer (2 … 65535). */
+    public NodeConfig withMaxMessageLength(int n) {
+        return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect,
+                simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, onionMessageLimits, relay,
+                rpcLimits, n);
     }
 
     public NodeConfig withDatabase(String r2dbcUrl) {
         return new NodeConfig(network, dataDir, listen, Optional.of(r2dbcUrl), fetchInvoiceNoconnect, defaultTimeout,
                 connect, simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout,
-                onionMessageLimits, relay, rpcLimits);
+                onionMessageLimits, relay, rpcLimits, maxMessageLength);
     }
 }
