@@ -25,19 +25,30 @@ final class DriverLogs {
 
     /** Raises each of those loggers, and any child set lower, to INFO; idempotent. */
     static void capAtInfo() {
-        ILoggerFactory factory = LoggerFactory.getILoggerFactory();
-        if (!(factory instanceof LoggerContext context)) {
-            return; // another slf4j backend: its configuration is the operator's to keep safe
+        try {
+            Logback.cap(LoggerFactory.getILoggerFactory());
+        } catch (LinkageError noLogback) {
+            // An embedder that left logback out: its own backend's configuration must keep them quiet.
         }
-        for (String name : PRINTING_BOUND_VALUES) {
-            Logger top = context.getLogger(name);
-            if (!top.getEffectiveLevel().isGreaterOrEqual(Level.INFO)) {
-                LOG.warn("holding {} at INFO: below it, the driver logs bound values (preimages)", name);
+    }
+
+    /** Apart, so that nothing here is loaded unless logback is on the class path. */
+    private static final class Logback {
+        static void cap(ILoggerFactory factory) {
+            if (!(factory instanceof LoggerContext context)) {
+                return;
             }
-            top.setLevel(Level.INFO);
-            for (Logger l : context.getLoggerList()) {
-                if (l.getName().startsWith(name + ".") && l.getLevel() != null && !l.getLevel().isGreaterOrEqual(Level.INFO)) {
-                    l.setLevel(Level.INFO);
+            for (String name : PRINTING_BOUND_VALUES) {
+                Logger top = context.getLogger(name);
+                if (!top.getEffectiveLevel().isGreaterOrEqual(Level.INFO)) {
+                    LOG.warn("holding {} at INFO: below it, the driver logs bound values (preimages)", name);
+                }
+                top.setLevel(Level.INFO);
+                for (Logger l : context.getLoggerList()) {
+                    if (l.getName().startsWith(name + ".") && l.getLevel() != null
+                            && !l.getLevel().isGreaterOrEqual(Level.INFO)) {
+                        l.setLevel(Level.INFO);
+                    }
                 }
             }
         }
