@@ -165,7 +165,8 @@ public final class Node implements AutoCloseable {
         TransportConfig transport = TransportConfig.defaults()
                 .withChainHash(config.network().chainHash())
                 .withHandshakeTimeout(config.handshakeTimeout())
-                .withMaxInboundConnections(config.maxInboundConnections());
+                .withMaxInboundConnections(config.maxInboundConnections())
+                .withMaxMessageLength(config.maxMessageLength());
         NettyPeerManager peers = NettyPeerManager.create(key, transport);
         Mono<Optional<InetSocketAddress>> listen = config.listen().isPresent()
                 ? peers.listen(config.listen().get()).map(Optional::of)

@@ -95,6 +95,12 @@ public final class Payer implements Disposable {
 
         /** We paid it; {@code preimage} proves it. */
         record Paid(Bytes32 invreqId, Bytes32 paymentHash, Bytes32 preimage, long amountMsat) implements Event {
+            /** Never shows the preimage. */
+            @Override
+            public String toString() {
+                return "Paid[invreqId=" + invreqId + ", paymentHash=" + paymentHash + ", preimage=<redacted>, amountMsat="
+                        + amountMsat + "]";
+            }
         }
 
         /** It broke a rule (or our policy): we answered with this invoice_error. */

@@ -1,5 +1,6 @@
 package dev.boltflow.core.sendinvoice;
 
+import dev.boltflow.core.crypto.Hashes;
 import dev.boltflow.core.crypto.PaymentPreimage;
 import dev.boltflow.core.bolt12.Invoice;
 import dev.boltflow.core.bolt12.InvoiceBuilder;
@@ -62,7 +63,12 @@ public final class SendInvoice implements Disposable {
     private final SecureRandom random;
 
     private final ConcurrentHashMap<Bytes32, Waiter> byPaymentHash = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Bytes, Waiter> byReplyPathId = new ConcurrentHashMap<>();
+    /**
+     * Keyed by SHA256(path_id), never by the path_id itself: a lookup compares keys with a
+     * non-constant-time {@code equals}, and a peer probing with guessed path_ids must learn nothing
+     * about ours from how long the miss took. The match is then confirmed in constant time.
+     */
+    private final ConcurrentHashMap<Bytes32, Waiter> byReplyPathId = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final Disposable inbound;
     private volatile boolean disposed;
@@ -182,7 +188,7 @@ public final class SendInvoice implements Disposable {
     /** One send waiting for its outcome. */
     private static final class Waiter {
         final StoredInvoice stored;
-        final Bytes replyPathId;
+        final Bytes32 replyPathId;
         final OnionMessagePayload payload;
         final List<OnionMessages.Destination> destinations;
         final Sinks.One<SendInvoiceResult> outcome = Sinks.one();
@@ -192,7 +198,7 @@ public final class SendInvoice implements Disposable {
         Waiter(StoredInvoice stored, Bytes replyPathId, OnionMessagePayload payload,
                 List<OnionMessages.Destination> destinations) {
             this.stored = stored;
-            this.replyPathId = replyPathId;
+            this.replyPathId = lookupKey(replyPathId);
             this.payload = payload;
             this.destinations = destinations;
         }
@@ -292,6 +298,10 @@ public final class SendInvoice implements Disposable {
         });
     }
 
+    private static Bytes32 lookupKey(Bytes pathId) {
+        return Hashes.sha256Of(pathId.toArray());
+    }
+
     private void onInbound(InboundOnionMessage m) {
         Optional<Bytes> error = m.payload().invoiceError();
         if (error.isEmpty()) {
@@ -301,7 +311,7 @@ public final class SendInvoice implements Disposable {
             LOG.log(Level.INFO, "ignored an invoice_error that came on no path of ours");
             return;
         }
-        Waiter w = byReplyPathId.get(m.pathId().get());
+        Waiter w = byReplyPathId.get(lookupKey(m.pathId().get()));
         if (w == null || !signer.recognise(m.pathId().get(), replyContext(w.stored.paymentHash()))) {
             LOG.log(Level.INFO, "ignored an invoice_error on a reply path we are not waiting on");
             return;

@@ -107,6 +107,25 @@ public final class StartCommand implements Callable<Integer> {
             description = "One more onion message per this many ms, per peer connection (default: ${DEFAULT-VALUE})")
     long onionIntervalMs;
 
+    @Option(names = "--max-message-length", defaultValue = "65535",
+            description = "Longest BOLT 8 message a peer may send; a longer one closes its connection "
+                    + "(default: ${DEFAULT-VALUE}, BOLT 8's maximum)")
+    int maxMessageLength;
+
+    @Option(names = "--rpc-max-request-bytes", defaultValue = "" + JsonRpcServer.DEFAULT_MAX_REQUEST_BYTES,
+            description = "Largest JSON-RPC request; a larger one is refused and its connection closed "
+                    + "(default: ${DEFAULT-VALUE})")
+    int rpcMaxRequestBytes;
+
+    @Option(names = "--rpc-max-concurrent-requests", defaultValue = "" + JsonRpcServer.DEFAULT_MAX_CONCURRENT_REQUESTS,
+            description = "JSON-RPC requests run at once per connection; more wait (default: ${DEFAULT-VALUE})")
+    int rpcMaxConcurrent;
+
+    @Option(names = "--rpc-max-connections", defaultValue = "" + JsonRpcServer.DEFAULT_MAX_CONNECTIONS,
+            description = "JSON-RPC connections open at once; one more is answered with error -32000 and closed "
+                    + "(default: ${DEFAULT-VALUE})")
+    int rpcMaxConnections;
+
     @Option(names = "--block-height", defaultValue = "0",
             description = "Best block height for our payment paths' expiry, until a chain backend is attached "
                     + "(default: ${DEFAULT-VALUE})")
@@ -130,7 +149,7 @@ public final class StartCommand implements Callable<Integer> {
         try {
             node = Node.start(config, host(), random).block(Duration.ofMinutes(2));
             rpc = JsonRpcServer.start(config.rpcFile(),
-                    new NodeRpc(node, Clock.systemUTC(), stopped::countDown, versionString()).methods())
+                    new NodeRpc(node, Clock.systemUTC(), stopped::countDown, versionString()).methods(), config.rpcLimits())
                     .onErrorResume(e -> node.stop().then(Mono.error(e)))
                     .block(Duration.ofMinutes(1));
             for (String peer : config.connect()) {
@@ -198,7 +217,9 @@ public final class StartCommand implements Callable<Integer> {
                 Duration.ofSeconds(defaultTimeout), connect, simulatedPayments, maxPending, maxInbound,
                 Duration.ofSeconds(handshakeTimeout))
                 .withOnionMessageLimits(new OnionMessageLimits(onionBurst, Duration.ofMillis(onionIntervalMs)))
-                .withRelay(relay);
+                .withRelay(relay)
+                .withRpcLimits(new JsonRpcServer.Limits(rpcMaxRequestBytes, rpcMaxConcurrent, rpcMaxConnections))
+                .withMaxMessageLength(maxMessageLength);
     }
 
     static InetSocketAddress hostPort(String s) {

@@ -1,6 +1,7 @@
 package dev.boltflow.node.config;
 
 import dev.boltflow.node.messaging.OnionMessageLimits;
+import dev.boltflow.node.rpc.JsonRpcServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,10 @@ import java.util.Optional;
  * @param relay              forward onion messages for others (to connected next hops only)
  * @param onionMessageLimits how many onion messages each peer connection may send us (Core
  *                           Lightning's burst of 4, then one per 250 ms, by default)
+ * @param rpcLimits          JSON-RPC request size, requests in flight per connection, connections
+ *                           open at once ({@link JsonRpcServer.Limits#defaults()})
+ * @param maxMessageLength   the longest BOLT 8 message a peer may send us (at most, and by
+ *                           default, 65535); a frame announcing more closes that connection
  */
 public record NodeConfig(
         Network network,
@@ -35,7 +40,9 @@ public record NodeConfig(
         int maxInboundConnections,
         Duration handshakeTimeout,
         OnionMessageLimits onionMessageLimits,
-        boolean relay) {
+        boolean relay,
+        JsonRpcServer.Limits rpcLimits,
+        int maxMessageLength) {
 
     public NodeConfig {
         Objects.requireNonNull(network, "network");
@@ -57,6 +64,10 @@ public record NodeConfig(
             throw new ConfigException("handshake-timeout must be positive");
         }
         Objects.requireNonNull(onionMessageLimits, "onionMessageLimits");
+        Objects.requireNonNull(rpcLimits, "rpcLimits");
+        if (maxMessageLength < 2 || maxMessageLength > 65_535) {
+            throw new ConfigException("max-message-length must be in [2, 65535]");
+        }
     }
 
     /** Everything but the onion message limits, which take their defaults. */
@@ -64,7 +75,8 @@ public record NodeConfig(
             boolean fetchInvoiceNoconnect, Duration defaultTimeout, List<String> connect, boolean simulatedPayments,
             int maxPendingInvoices, int maxInboundConnections, Duration handshakeTimeout) {
         this(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect, simulatedPayments,
-                maxPendingInvoices, maxInboundConnections, handshakeTimeout, OnionMessageLimits.defaults(), true);
+                maxPendingInvoices, maxInboundConnections, handshakeTimeout, OnionMessageLimits.defaults(), true,
+                JsonRpcServer.Limits.defaults(), 65_535);
     }
 
     public static NodeConfig defaults(Network network, Path dataDir) {
@@ -85,35 +97,51 @@ public record NodeConfig(
     public NodeConfig withListen(InetSocketAddress address) {
         return new NodeConfig(network, dataDir, Optional.of(address), database, fetchInvoiceNoconnect, defaultTimeout,
                 connect, simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout,
-                onionMessageLimits, relay);
+                onionMessageLimits, relay, rpcLimits, maxMessageLength);
     }
 
     public NodeConfig withFetchInvoiceNoconnect(boolean v) {
         return new NodeConfig(network, dataDir, listen, database, v, defaultTimeout, connect, simulatedPayments,
                 maxPendingInvoices, maxInboundConnections, handshakeTimeout,
-                onionMessageLimits, relay);
+                onionMessageLimits, relay, rpcLimits, maxMessageLength);
     }
 
     public NodeConfig withSimulatedPayments(boolean v) {
         return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect, v,
                 maxPendingInvoices, maxInboundConnections, handshakeTimeout,
-                onionMessageLimits, relay);
+                onionMessageLimits, relay, rpcLimits, maxMessageLength);
     }
 
     public NodeConfig withOnionMessageLimits(OnionMessageLimits limits) {
         return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect,
-                simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, limits, relay);
+                simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, limits, relay, rpcLimits,
+                maxMessageLength);
     }
 
     /** Relay onion messages for others to connected next hops (on by default, as Core Lightning does). */
     public NodeConfig withRelay(boolean v) {
         return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect,
-                simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, onionMessageLimits, v);
+                simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, onionMessageLimits, v,
+                rpcLimits, maxMessageLength);
+    }
+
+    /** JSON-RPC limits: request size, requests in flight per connection, connections at once. */
+    public NodeConfig withRpcLimits(JsonRpcServer.Limits limits) {
+        return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect,
+                simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, onionMessageLimits, relay,
+                limits, maxMessageLength);
+    }
+
+    /** The longest BOLT 8 message accepted from a peer (2 … 65535). */
+    public NodeConfig withMaxMessageLength(int n) {
+        return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect,
+                simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, onionMessageLimits, relay,
+                rpcLimits, n);
     }
 
     public NodeConfig withDatabase(String r2dbcUrl) {
         return new NodeConfig(network, dataDir, listen, Optional.of(r2dbcUrl), fetchInvoiceNoconnect, defaultTimeout,
                 connect, simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout,
-                onionMessageLimits, relay);
+                onionMessageLimits, relay, rpcLimits, maxMessageLength);
     }
 }

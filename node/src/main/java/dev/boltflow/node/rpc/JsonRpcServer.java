@@ -12,6 +12,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -57,7 +59,9 @@ import reactor.netty.tcp.TcpServer;
  * <li><b>Concurrency.</b> Like Core Lightning, requests on one connection run concurrently and
  * answer in completion order, matched by {@code id}; at most
  * {@link Limits#maxConcurrentRequests()} run at once per connection, after which the connection
- * stops being read until one finishes.</li>
+ * stops being read until one finishes. At most {@link Limits#maxConnections()} connections are
+ * served at once; one more is answered with a single error ({@value #TOO_MANY_CONNECTIONS},
+ * {@code "id": null}), logged, and closed, while the others carry on.</li>
  * <li><b>The socket file.</b> Bound inside a fresh 0700 directory, set to 0600, then hard-linked
  * to its name, so it is never reachable with wider permissions. A socket file nobody listens on is
  * deleted at start; a live one (or a non-socket file) makes start fail with
@@ -75,12 +79,19 @@ public final class JsonRpcServer {
     public static final String SOCKET_NAME = "lightning-rpc";
     public static final int DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
     public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 64;
+    public static final int DEFAULT_MAX_CONNECTIONS = 64;
+    /** JSON-RPC's implementation-defined server error range: the server refuses this connection. */
+    public static final int TOO_MANY_CONNECTIONS = -32000;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final byte[] END = {'\n', '\n'};
+    private static final AttributeKey<Boolean> REFUSED = AttributeKey.valueOf("boltflow.rpc.refused");
 
-    /** Per-connection limits. */
-    public record Limits(int maxRequestBytes, int maxConcurrentRequests) {
+    /**
+     * What one client may take: the size of a request, the requests in flight per connection, and
+     * the connections open at once (all clients together).
+     */
+    public record Limits(int maxRequestBytes, int maxConcurrentRequests, int maxConnections) {
         public Limits {
             if (maxRequestBytes < 64) {
                 throw new IllegalArgumentException("maxRequestBytes must be at least 64, got " + maxRequestBytes);
@@ -88,19 +99,26 @@ public final class JsonRpcServer {
             if (maxConcurrentRequests < 1) {
                 throw new IllegalArgumentException("maxConcurrentRequests must be at least 1, got " + maxConcurrentRequests);
             }
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1, got " + maxConnections);
+            }
         }
 
-        /** 4 MiB per request, 64 requests in flight per connection. */
+        /** 4 MiB per request, 64 requests in flight per connection, 64 connections. */
         public static Limits defaults() {
-            return new Limits(DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_CONCURRENT_REQUESTS);
+            return new Limits(DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_CONNECTIONS);
         }
 
         public Limits withMaxRequestBytes(int n) {
-            return new Limits(n, maxConcurrentRequests);
+            return new Limits(n, maxConcurrentRequests, maxConnections);
         }
 
         public Limits withMaxConcurrentRequests(int n) {
-            return new Limits(maxRequestBytes, n);
+            return new Limits(maxRequestBytes, n, maxConnections);
+        }
+
+        public Limits withMaxConnections(int n) {
+            return new Limits(maxRequestBytes, maxConcurrentRequests, n);
         }
     }
 
@@ -162,6 +180,7 @@ public final class JsonRpcServer {
         LoopResources loops = LoopResources.create("boltflow-rpc", 1,
                 Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), true);
         Set<Channel> channels = ConcurrentHashMap.newKeySet();
+        AtomicInteger open = new AtomicInteger();
         RpcDispatcher dispatcher = new RpcDispatcher(methods);
         return TcpServer.create()
                 .runOn(loops, true)
@@ -171,11 +190,27 @@ public final class JsonRpcServer {
                 .doOnChannelInit((observer, channel, remote) -> {
                     channels.add(channel);
                     channel.closeFuture().addListener(f -> channels.remove(channel));
+                    if (open.incrementAndGet() > limits.maxConnections()) {
+                        open.decrementAndGet();
+                        channel.attr(REFUSED).set(Boolean.TRUE);
+                        log.warn("JSON-RPC: refusing a connection, {} already open (the limit)", limits.maxConnections());
+                        return; // not framed: its input is never read as requests
+                    }
+                    channel.closeFuture().addListener(f -> open.decrementAndGet());
                     channel.pipeline()
                             .addBefore(NettyPipeline.ReactiveBridge, "rpc.framer", new RequestFramer(limits.maxRequestBytes()))
                             .addBefore(NettyPipeline.ReactiveBridge, "rpc.guard", new FramingGuard(limits.maxRequestBytes()));
                 })
-                .handle((in, out) -> out.sendByteArray(responses(in, dispatcher, limits)))
+                .handle((in, out) -> {
+                    Channel[] channel = new Channel[1];
+                    in.withConnection(c -> channel[0] = c.channel());
+                    if (channel[0].hasAttr(REFUSED)) {
+                        return out.sendByteArray(Mono.just(encode(RpcDispatcher.error(NullNode.instance,
+                                new RpcException(TOO_MANY_CONNECTIONS, "too many JSON-RPC connections (over "
+                                        + limits.maxConnections() + "); closing this one")))));
+                    }
+                    return out.sendByteArray(responses(in, dispatcher, limits));
+                })
                 .bind()
                 .flatMap(s -> Mono.fromCallable(() -> SocketFiles.publish(bindPath, target))
                         .subscribeOn(Schedulers.boundedElastic())

@@ -127,6 +127,7 @@ public final class R2dbcInvoiceStore implements InvoiceStore {
      * {@code boundedElastic()}.
      */
     public static Mono<R2dbcInvoiceStore> open(ConnectionFactory factory, int maxConnections, boolean blockingDriver) {
+        DriverLogs.capAtInfo();
         Scheduler scheduler = blockingDriver ? Schedulers.boundedElastic() : Schedulers.immediate();
         ConnectionPoolConfiguration.Builder config = ConnectionPoolConfiguration.builder(factory)
                 .name("boltflow-invoices")

@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.boltflow.node.rpc.JsonRpcClient;
 import dev.boltflow.node.testing.ClnSchemas;
 import java.io.ByteArrayOutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,6 +76,47 @@ class StartCommandTest {
         assertEquals(1, bad.exit);
         assertTrue(bad.err.contains("unknown network 'mainnet'"), bad.err);
         assertEquals(Main.EXIT_USAGE, Main.run("start", "--no-such-option"));
+    }
+
+    @Test
+    void rpc_limits_from_the_config_file_apply_to_the_running_node(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("config"), "network=regtest\nrpc-max-connections=1\n");
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
+                () -> Main.run("start", "--data-dir", dir.toString()));
+        Path socket = dir.resolve("regtest").resolve("lightning-rpc");
+        awaitSocket(socket, exit);
+        try (SocketChannel held = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            held.connect(UnixDomainSocketAddress.of(socket));
+            held.write(ByteBuffer.wrap("{\"id\":1,\"method\":\"getinfo\"}".getBytes(StandardCharsets.UTF_8)));
+            assertTrue(readUntilEnd(held).contains("\"result\""), "the first connection is served");
+            try (SocketChannel second = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                second.connect(UnixDomainSocketAddress.of(socket));
+                String refused = readUntilEnd(second);
+                assertTrue(refused.contains("-32000"), refused);
+            }
+            held.write(ByteBuffer.wrap("{\"id\":2,\"method\":\"stop\"}".getBytes(StandardCharsets.UTF_8)));
+            readUntilEnd(held);
+        }
+        assertEquals(0, exit.get(60, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void rpc_limit_below_its_minimum_is_a_clear_error(@TempDir Path dir) {
+        Result bad = runCapturingErr(dir, "start", "--data-dir", dir.toString(), "--network", "regtest",
+                "--rpc-max-connections", "0");
+        assertEquals(1, bad.exit);
+        assertTrue(bad.err.contains("maxConnections must be at least 1"), bad.err);
+    }
+
+    /** Reads one answer (up to Core Lightning's "\n\n" end marker) or until the server closes. */
+    private static String readUntilEnd(SocketChannel ch) throws java.io.IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        ByteBuffer b = ByteBuffer.allocate(8192);
+        while (!all.toString(StandardCharsets.UTF_8).contains("\n\n") && ch.read(b) >= 0) {
+            all.write(b.array(), 0, b.position());
+            b.clear();
+        }
+        return all.toString(StandardCharsets.UTF_8);
     }
 
     record Result(int exit, String err) {

@@ -446,6 +446,63 @@ class JsonRpcServerTest {
         }
     }
 
+    @Test
+    void concurrencyCapReached_laterRequestsWait_whileAnotherConnectionIsServed() {
+        start(JsonRpcServer.Limits.defaults().withMaxConcurrentRequests(2));
+        try (RawSocket busy = RawSocket.connect(socket()); RawSocket other = RawSocket.connect(socket())) {
+            busy.send(request(1, "gate", "[\"a\"]") + request(2, "gate", "[\"b\"]") + request(3, "echo", "[\"c\"]"));
+            other.send(request(9, "echo", "[\"other\"]"));
+            assertEquals("other", other.read().get("result").asText());
+            gate("a").tryEmitValue(IntNode.valueOf(1));
+            // The third request only started once the first finished: it cannot come back before it.
+            assertEquals(1, busy.read().get("id").asInt());
+            assertEquals(3, busy.read().get("id").asInt());
+            gate("b").tryEmitValue(IntNode.valueOf(2));
+            assertEquals(2, busy.read().get("id").asInt());
+        }
+    }
+
+    @Test
+    void connectionOverTheLimit_refusedWithAnErrorAndClosed_othersKeepServing() {
+        start(JsonRpcServer.Limits.defaults().withMaxConnections(2));
+        try (RawSocket first = RawSocket.connect(socket()); RawSocket second = RawSocket.connect(socket())) {
+            first.send(request(1, "echo", "[\"one\"]"));
+            assertEquals("one", first.read().get("result").asText());
+            second.send(request(2, "echo", "[\"two\"]"));
+            assertEquals("two", second.read().get("result").asText());
+            try (RawSocket third = RawSocket.connect(socket())) {
+                third.send(request(3, "echo", "[\"three\"]"));
+                JsonNode refused = third.read();
+                assertEquals(JsonRpcServer.TOO_MANY_CONNECTIONS, errorCode(refused));
+                assertTrue(refused.get("id").isNull(), refused.toString());
+                assertTrue(refused.get("error").get("message").asText().contains("too many"), refused.toString());
+                assertTrue(third.closedByServer());
+            }
+            first.send(request(4, "echo", "[\"still\"]"));
+            assertEquals("still", first.read().get("result").asText());
+        }
+        // Both closed: the slots free up (asynchronously, as the server sees the closes).
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            try (RawSocket again = RawSocket.connect(socket())) {
+                again.send(request(5, "echo", "[\"again\"]"));
+                JsonNode r = again.read();
+                if (r.has("result")) {
+                    assertEquals("again", r.get("result").asText());
+                    break;
+                }
+                assertTrue(System.nanoTime() < deadline, "no connection slot freed: " + r);
+            }
+        }
+    }
+
+    @Test
+    void limitsBelowTheirMinimum_areRefused() {
+        assertThrows(IllegalArgumentException.class, () -> JsonRpcServer.Limits.defaults().withMaxConnections(0));
+        assertThrows(IllegalArgumentException.class, () -> JsonRpcServer.Limits.defaults().withMaxConcurrentRequests(0));
+        assertThrows(IllegalArgumentException.class, () -> JsonRpcServer.Limits.defaults().withMaxRequestBytes(10));
+    }
+
     // ---- the socket file
 
     @Test
