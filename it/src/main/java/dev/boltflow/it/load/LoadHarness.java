@@ -633,7 +633,7 @@ public final class LoadHarness implements Callable<Integer> {
     private static NodeConfig withMaxPending(NodeConfig c, int maxPending) {
         return new NodeConfig(c.network(), c.dataDir(), c.listen(), c.database(), c.fetchInvoiceNoconnect(),
                 c.defaultTimeout(), c.connect(), c.simulatedPayments(), maxPending, c.maxInboundConnections(),
-                c.handshakeTimeout(), c.onionMessageLimits(), c.relay());
+                c.handshakeTimeout(), c.onionMessageLimits(), c.relay(), c.rpcLimits(), c.maxMessageLength());
     }
 
     private static String storeDescription(String store) {
