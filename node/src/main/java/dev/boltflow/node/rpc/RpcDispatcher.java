@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.boltflow.core.sendinvoice.InvoiceStoreException;
 import dev.boltflow.core.sendinvoice.SendInvoiceException;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -75,6 +76,12 @@ final class RpcDispatcher {
         if (e instanceof SendInvoiceException s) {
             JsonNode data = s.data().map(d -> (JsonNode) JSON.valueToTree(d.toMap())).orElse(null);
             return new RpcException(s.code(), s.getMessage(), data);
+        }
+        if (e instanceof InvoiceStoreException store) {
+            // The store's own message says what failed (it never carries a preimage): the client
+            // gets it, and the log one line per failed call rather than a stack trace each time.
+            log.warn("RPC method '{}': {}", method, store.getMessage());
+            return new RpcException(RpcException.CATCH_ALL, store.getMessage());
         }
         // Never a stack trace (or an exception message, which might carry anything) to the client.
         log.error("RPC method '{}' failed unexpectedly", method, e);

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.boltflow.core.sendinvoice.InvoiceStoreException;
 import dev.boltflow.core.sendinvoice.SendInvoiceException;
 import dev.boltflow.node.testing.ClnSchemas;
 import java.io.IOException;
@@ -294,6 +295,15 @@ class JsonRpcServerTest {
         assertEquals(SendInvoiceException.TIMEOUT, e.code());
         assertEquals(expected.getMessage(), e.getMessage());
         assertEquals(JSON.valueToTree(expected.data().orElseThrow().toMap()), e.data().orElseThrow());
+    }
+
+    @Test
+    void storeFailure_catchAllWithTheStoresMessage() {
+        RpcException e = RpcDispatcher.toRpcError("listinvoices",
+                new InvoiceStoreException("invoice database: connection refused", new IllegalStateException("x")));
+        assertEquals(RpcException.CATCH_ALL, e.code());
+        assertEquals("invoice database: connection refused", e.getMessage());
+        assertTrue(e.data().isEmpty());
     }
 
     @Test
