@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.boltflow.core.bolt12.Bolt12Field;
 import dev.boltflow.core.bolt12.Invoice;
 import dev.boltflow.core.bolt12.InvoiceError;
+import dev.boltflow.core.bytes.ByteWriter;
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.Hashes;
@@ -211,9 +212,12 @@ class SpoofAndReplayOverBolt8Test {
         assertFalse(a.isDone(), "B's invoice_error (or its replay) resolved A");
         assertTrue(toPayee.isActive(), "the replay cost Mallory nothing: no error escaped to close her connection");
 
-        // 3. A's payment hash over B's blinded payment path: the path_id is B's, so it is refused.
+        // 3. A's payment hash and amount over B's blinded payment path: everything about the HTLC fits
+        //    A but the path_id, which is B's; so it is refused.
+        Bytes amountA = Bytes.wrap(new ByteWriter().truncated(AMOUNT_A).toByteArray());
         TlvStream forged = TlvStream.sorted(invoiceB.records().records().stream()
-                .map(r -> r.type() == Bolt12Field.INVOICE_PAYMENT_HASH ? new TlvRecord(r.type(), hashA.bytes()) : r)
+                .map(r -> r.type() == Bolt12Field.INVOICE_PAYMENT_HASH ? new TlvRecord(r.type(), hashA.bytes())
+                        : r.type() == Bolt12Field.INVOICE_AMOUNT ? new TlvRecord(r.type(), amountA) : r)
                 .toList());
         Invoice forgedInvoice = Invoice.decode(forged.encode());
         SimulatedPaymentException refused = assertInstanceOf(SimulatedPaymentException.class,
