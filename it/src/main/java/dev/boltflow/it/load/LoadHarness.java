@@ -91,6 +91,8 @@ public final class LoadHarness implements Callable<Integer> {
     private static final String REFUSE = "boltflow load: refuse";
     private static final String SILENT = "boltflow load: silent";
     private static final long AMOUNT_MSAT = 100_000;
+    /** Heap phase: sends started but not yet waiting, at most. */
+    private static final int HEAP_AHEAD = 256;
 
     /** Which nodes take part. */
     public enum Topology {
@@ -563,28 +565,43 @@ public final class LoadHarness implements Callable<Integer> {
             int k = config.heapPending();
             long before = liveHeap();
             List<Disposable> held = new ArrayList<>(k);
+            Map<String, Integer> failures = new ConcurrentHashMap<>();
             AtomicInteger failed = new AtomicInteger();
+            long deadline = System.nanoTime() + WAIT.multipliedBy(1 + k / 500).toNanos();
             for (int i = 0; i < k; i++) {
+                // At most HEAP_AHEAD not yet waiting: firing all at once overflows the 4 MiB queue to the peer.
+                while (payee.sendInvoice().waiters() + failed.get() < i - HEAP_AHEAD && System.nanoTime() < deadline) {
+                    pause(5);
+                }
                 held.add(payee.sendInvoice().send(SendInvoiceRequest.of(silent, prefix + "heap-" + i)
                                 .withTimeout(Duration.ofHours(1)))
-                        .subscribe(r -> { }, e -> failed.incrementAndGet()));
+                        .subscribe(r -> { }, e -> {
+                            failed.incrementAndGet();
+                            failures.merge(e instanceof SendInvoiceException x ? Integer.toString(x.code())
+                                    : e.getClass().getSimpleName(), 1, Integer::sum);
+                        }));
             }
-            long deadline = System.nanoTime() + WAIT.multipliedBy(1 + k / 500).toNanos();
-            while (payee.sendInvoice().waiters() < k - failed.get() && System.nanoTime() < deadline) {
+            while (payee.sendInvoice().waiters() + failed.get() < k && System.nanoTime() < deadline) {
                 pause(50);
             }
+            pause(500); // let the last onion messages leave the queues
             int waiting = payee.sendInvoice().waiters();
             long after = liveHeap();
+            int stillWaiting = payee.sendInvoice().waiters();
             held.forEach(Disposable::dispose);
             while (payee.sendInvoice().pending() > 0 && System.nanoTime() < deadline) {
                 pause(20);
             }
             ObjectNode heap = json.putObject("heap");
-            heap.put("pending", waiting);
+            heap.put("pending", Math.min(waiting, stillWaiting));
             heap.put("failed", failed.get());
+            if (!failures.isEmpty()) {
+                heap.set("failed_by_code", JSON.valueToTree(new TreeMap<>(failures)));
+            }
             heap.put("live_heap_before_bytes", before);
             heap.put("live_heap_with_pending_bytes", after);
-            heap.put("bytes_per_pending", waiting == 0 ? 0 : (after - before) / waiting);
+            int n = Math.min(waiting, stillWaiting);
+            heap.put("bytes_per_pending", n == 0 ? 0 : (after - before) / n);
             heap.put("store_in_heap", config.store().equals("memory"));
         }
 
