@@ -16,7 +16,6 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -265,7 +264,10 @@ public final class JsonRpcServer {
         } catch (JsonProcessingException e) {
             return new Incoming(null, RpcException.parseError(e.getOriginalMessage()), false);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // The bytes are in memory, so this is the parser refusing them, not I/O: Jackson guesses
+            // the encoding from the first bytes ("{" and three NULs read as UTF-32) and throws a
+            // CharConversionException when they are no text in it. A parse error, like any bad JSON.
+            return new Incoming(null, RpcException.parseError("not JSON text in UTF-8, UTF-16 or UTF-32"), false);
         }
     }
 

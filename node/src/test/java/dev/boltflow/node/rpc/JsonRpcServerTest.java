@@ -194,6 +194,22 @@ class JsonRpcServerTest {
     }
 
     @Test
+    void textInAnEncodingJacksonRefuses_parseError_sameConnectionKeepsServing() {
+        // Found by JsonRpcFuzzTest: "{" and three NULs make Jackson read the object as UTF-32, and
+        // the next four bytes are no UTF-32 character, a CharConversionException (an IOException
+        // but not a JsonProcessingException) that used to end the connection without an answer.
+        start();
+        try (RawSocket s = RawSocket.connect(socket())) {
+            s.send("{\u0000\u0000\u0000\"ab\"}");
+            JsonNode r = s.read();
+            assertEquals(RpcException.PARSE_ERROR, errorCode(r));
+            assertTrue(r.get("id").isNull());
+            s.send(decodeRequest(2));
+            assertEquals(2, s.read().get("id").asInt());
+        }
+    }
+
+    @Test
     void arrayRequest_invalidRequest_sameConnectionKeepsServing() {
         start();
         try (RawSocket s = RawSocket.connect(socket())) {

@@ -18,6 +18,15 @@ final class Channels {
     /** Close reasons that mean a bug on our side, never a hostile peer: an exception got loose. */
     static final Set<CloseReason.Kind> OUR_FAULT = EnumSet.of(CloseReason.Kind.INTERNAL_ERROR, CloseReason.Kind.IO_ERROR);
 
+    static {
+        // A fuzzing JVM runs one target only; the warning logged for every refused peer would
+        // otherwise cost more than the decoding. Regression runs (shared JVMs) keep their logging.
+        if (System.getenv("JAZZER_FUZZ") != null) {
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.boltflow"))
+                    .setLevel(ch.qos.logback.classic.Level.ERROR);
+        }
+    }
+
     private Channels() {
     }
 
