@@ -97,12 +97,7 @@ public final class SendInvoiceStages {
     public SignedInvoice buildSign(InvoiceRequestValidator.Accepted accepted) {
         PaymentPreimage preimage = PaymentPreimage.random(f.random);
         Bytes32 hash = preimage.paymentHash();
-        BlindedPayments.PaymentPath path = BlindedPayments.create(config.paymentPathHops(),
-                new BlindedPayments.Recipient(signer.nodeId(),
-                        signer.pathId(Bytes.wrap(PAYMENT_CONTEXT).concat(hash.bytes())).bytes(),
-                        config.htlcMinimumMsat(), config.htlcMaximumMsat(), config.minFinalCltvExpiryDelta(),
-                        BLOCK_HEIGHT + config.paymentPathCltvExpiry()),
-                f.random);
+        BlindedPayments.PaymentPath path = paymentPath(hash);
         Invoice invoice = signer.sign(InvoiceBuilder.forRequest(accepted.invoiceRequest())
                 .createdAt(now)
                 .relativeExpiry(accepted.relativeExpirySeconds())
@@ -120,10 +115,24 @@ public final class SendInvoiceStages {
      * the request's 3-hop blinded path (we are connected to its introduction node).
      */
     public OnionMessages.Outgoing buildOnion(SignedInvoice signed) {
-        BlindedPath replyPath = signer.replyPath(config.replyPathIntermediates(),
-                Bytes.wrap(REPLY_CONTEXT).concat(signed.invoice().invoicePaymentHash().orElseThrow().bytes()));
+        BlindedPath replyPath = replyPath(signed.invoice().invoicePaymentHash().orElseThrow());
         OnionMessagePayload payload = OnionMessagePayload.ofInvoice(signed.invoice().tlvBytes()).withReplyPath(replyPath);
         return OnionMessages.build(f.payee, List.of(), new OnionMessages.Destination.Path(f.invreqPath), payload, f.random);
+    }
+
+    /** Part of {@code invoice_build_sign}: the one-hop blinded payment path to us for this payment hash. */
+    public BlindedPayments.PaymentPath paymentPath(Bytes32 paymentHash) {
+        return BlindedPayments.create(config.paymentPathHops(),
+                new BlindedPayments.Recipient(signer.nodeId(),
+                        signer.pathId(Bytes.wrap(PAYMENT_CONTEXT).concat(paymentHash.bytes())).bytes(),
+                        config.htlcMinimumMsat(), config.htlcMaximumMsat(), config.minFinalCltvExpiryDelta(),
+                        BLOCK_HEIGHT + config.paymentPathCltvExpiry()),
+                f.random);
+    }
+
+    /** Part of {@code onion_build_3hop}: the reply path to us the invoice carries. */
+    public BlindedPath replyPath(Bytes32 paymentHash) {
+        return signer.replyPath(config.replyPathIntermediates(), Bytes.wrap(REPLY_CONTEXT).concat(paymentHash.bytes()));
     }
 
     /** {@code pipeline}: the three stages above, one after the other. */
