@@ -471,7 +471,11 @@ public final class LoadHarness implements Callable<Integer> {
                                     .withTimeout(config.sendTimeout()))
                             .onErrorResume(e -> Mono.empty()), config.concurrency())
                     .count()
-                    .block(config.sendTimeout().multipliedBy(2).plus(WAIT));
+                    // Each send ends within its timeout and at most `concurrency` run at once, so the
+                    // whole warm-up ends within one timeout per wave (slow when the onion-message
+                    // limit is the node default and throttles every wave).
+                    .block(config.sendTimeout().multipliedBy(2L + invreqs.size() / Math.max(1, config.concurrency()))
+                            .plus(WAIT));
             return paid == null ? 0 : paid;
         }
 
