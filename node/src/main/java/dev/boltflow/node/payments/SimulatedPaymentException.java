@@ -18,6 +18,8 @@ public final class SimulatedPaymentException extends RuntimeException {
         UNREACHABLE,
         /** The add could not be written (queue full, connection closed). */
         SEND_FAILED,
+        /** The connection the add went out on closed before an answer came: a simulated HTLC lives only there. */
+        DISCONNECTED,
         /** The payee (or a node on the path) failed the HTLC; {@link #failureCode()} is its BOLT 4 code. */
         REFUSED,
         /** A fulfill whose preimage does not hash to the payment hash. */

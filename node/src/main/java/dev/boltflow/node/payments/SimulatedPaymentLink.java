@@ -205,8 +205,13 @@ public final class SimulatedPaymentLink implements PaymentSender, Disposable {
                     .flatMap(c -> c.send(add.toWire()).onErrorMap(e -> !(e instanceof SimulatedPaymentException),
                             e -> new SimulatedPaymentException(SimulatedPaymentException.Reason.SEND_FAILED,
                                     "could not send the HTLC to " + out.firstNode() + ": " + e.getMessage(),
-                                    OptionalInt.empty(), e)))
-                    .then(p.outcome.asMono())
+                                    OptionalInt.empty(), e))
+                            // The add exists only on this connection (nothing is persisted): once it
+                            // closes, no answer can come, so the payment fails now rather than at the
+                            // timeout (a payer that waits on it would stall behind a dead peer).
+                            .then(Mono.firstWithSignal(p.outcome.asMono(),
+                                    c.onClose().then(Mono.error(() -> failure(SimulatedPaymentException.Reason.DISCONNECTED,
+                                            "the connection to " + out.firstNode() + " closed before an answer"))))))
                     .timeout(config.timeout(), timers)
                     .onErrorMap(TimeoutException.class, e -> failure(SimulatedPaymentException.Reason.TIMEOUT,
                             "no answer from " + out.firstNode() + " within " + config.timeout()))

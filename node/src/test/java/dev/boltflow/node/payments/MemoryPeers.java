@@ -55,6 +55,7 @@ final class MemoryPeers implements PeerManager {
         final PublicKey remote;
         final Sinks.Many<WireMessage> in = Sinks.many().unicast().onBackpressureBuffer();
         final List<WireMessage> sent = new CopyOnWriteArrayList<>();
+        private final Sinks.Empty<Void> closed = Sinks.empty();
         private final Sinks.Many<WireMessage> sentSink = Sinks.many().replay().all();
         volatile Connection partner;
         volatile boolean silent;
@@ -113,9 +114,14 @@ final class MemoryPeers implements PeerManager {
             });
         }
 
+        /** Completes {@link #onClose()}, as a connection the remote closed does. */
+        void closeNow() {
+            closed.tryEmitEmpty();
+        }
+
         @Override
         public Mono<Void> onClose() {
-            return Mono.never();
+            return closed.asMono();
         }
 
         @Override

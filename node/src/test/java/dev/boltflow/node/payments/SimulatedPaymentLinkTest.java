@@ -211,6 +211,24 @@ class SimulatedPaymentLinkTest {
     }
 
     @Test
+    void pay_theConnectionClosesBeforeAnAnswer_failsDisconnectedAtOnce() {
+        Node payer = new Node();
+        Node payee = new Node();
+        MemoryPeers.Connection silent = payer.peers.silentTo(payee.id());
+        payer.start(Schedulers.immediate());
+        Invoice invoice = invoice(payee, Bytes32.random(random), List.of(path(payee, List.of())));
+
+        StepVerifier.create(payer.link.pay(invoice))
+                .expectSubscription()
+                .then(() -> assertEquals(1, payer.link.pendingPayments()))
+                .expectNoEvent(Duration.ZERO)
+                .then(silent::closeNow)
+                .expectErrorSatisfies(e -> assertEquals(Reason.DISCONNECTED, ((SimulatedPaymentException) e).reason()))
+                .verify(WAIT);
+        assertEquals(0, payer.link.pendingPayments());
+    }
+
+    @Test
     void answersFromAnotherPeer_orForUnknownIds_areIgnored() {
         Node payer = new Node();
         Node payee = new Node();
