@@ -435,7 +435,7 @@ public final class LoadHarness implements Callable<Integer> {
                 c = c.withListen(new InetSocketAddress("127.0.0.1", 0));
             }
             if (isPayee) {
-                c = withMaxPending(c, Math.max(c.maxPendingInvoices(), config.concurrency() + config.heapPending()));
+                c = c.withMaxPendingInvoices(Math.max(c.maxPendingInvoices(), config.concurrency() + config.heapPending()));
                 if (config.store().equals("memory")) {
                     c = c.withDatabase("r2dbc:h2:mem:///" + prefix + "payee?options=DB_CLOSE_DELAY=-1");
                 } else if (!config.store().equals("h2")) {
@@ -649,12 +649,6 @@ public final class LoadHarness implements Callable<Integer> {
     private static Optional<InvoiceError> payerPolicy(Invoice invoice) {
         return invoice.offerDescription().filter(REFUSE::equals)
                 .map(d -> InvoiceError.of("load harness: the payer refuses this invoice"));
-    }
-
-    private static NodeConfig withMaxPending(NodeConfig c, int maxPending) {
-        return new NodeConfig(c.network(), c.dataDir(), c.listen(), c.database(), c.fetchInvoiceNoconnect(),
-                c.defaultTimeout(), c.connect(), c.simulatedPayments(), maxPending, c.maxInboundConnections(),
-                c.handshakeTimeout(), c.onionMessageLimits(), c.relay(), c.rpcLimits(), c.maxMessageLength());
     }
 
     private static String storeDescription(String store) {

@@ -139,6 +139,12 @@ public record NodeConfig(
                 rpcLimits, n);
     }
 
+    public NodeConfig withMaxPendingInvoices(int n) {
+        return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect,
+                simulatedPayments, n, maxInboundConnections, handshakeTimeout, onionMessageLimits, relay, rpcLimits,
+                maxMessageLength);
+    }
+
     public NodeConfig withDatabase(String r2dbcUrl) {
         return new NodeConfig(network, dataDir, listen, Optional.of(r2dbcUrl), fetchInvoiceNoconnect, defaultTimeout,
                 connect, simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout,
