@@ -188,13 +188,23 @@ class SimulatedPaymentLinkTest {
         assertEquals(Reason.BAD_PREIMAGE, failure(n[0].link.pay(invoice)).reason());
     }
 
-    @Test
-    void pay_aSilentIntroductionNode_timesOutOnTheInjectedScheduler_notBefore() {
+    /** A started payer whose connection to the payee (the path's introduction node) never answers. */
+    private record SilentPayee(Node payer, MemoryPeers.Connection silent, Invoice invoice) {
+    }
+
+    private SilentPayee silentPayee() {
         Node payer = new Node();
         Node payee = new Node();
         MemoryPeers.Connection silent = payer.peers.silentTo(payee.id());
         payer.start(Schedulers.immediate());
-        Invoice invoice = invoice(payee, Bytes32.random(random), List.of(path(payee, List.of())));
+        return new SilentPayee(payer, silent, invoice(payee, Bytes32.random(random), List.of(path(payee, List.of()))));
+    }
+
+    @Test
+    void pay_aSilentIntroductionNode_timesOutOnTheInjectedScheduler_notBefore() {
+        SilentPayee t = silentPayee();
+        Node payer = t.payer();
+        Invoice invoice = t.invoice();
 
         StepVerifier.create(payer.link.pay(invoice))
                 .expectSubscription()
@@ -203,7 +213,7 @@ class SimulatedPaymentLinkTest {
                 .then(() -> timers.advanceTimeBy(Duration.ofMillis(1)))
                 .expectErrorSatisfies(e -> assertEquals(Reason.TIMEOUT, ((SimulatedPaymentException) e).reason()))
                 .verify(WAIT);
-        LinkMessage.Add add = (LinkMessage.Add) LinkMessage.fromWire(silent.sent.get(0)).orElseThrow();
+        LinkMessage.Add add = (LinkMessage.Add) LinkMessage.fromWire(t.silent().sent.get(0)).orElseThrow();
         assertEquals(invoice.invoicePaymentHash().orElseThrow(), add.paymentHash());
         assertEquals(BlindedPaymentOnion.PACKET_LENGTH, add.onion().length());
         assertEquals(Optional.empty(), add.pathKey());
@@ -212,17 +222,14 @@ class SimulatedPaymentLinkTest {
 
     @Test
     void pay_theConnectionClosesBeforeAnAnswer_failsDisconnectedAtOnce() {
-        Node payer = new Node();
-        Node payee = new Node();
-        MemoryPeers.Connection silent = payer.peers.silentTo(payee.id());
-        payer.start(Schedulers.immediate());
-        Invoice invoice = invoice(payee, Bytes32.random(random), List.of(path(payee, List.of())));
+        SilentPayee t = silentPayee();
+        Node payer = t.payer();
 
-        StepVerifier.create(payer.link.pay(invoice))
+        StepVerifier.create(payer.link.pay(t.invoice()))
                 .expectSubscription()
                 .then(() -> assertEquals(1, payer.link.pendingPayments()))
                 .expectNoEvent(Duration.ZERO)
-                .then(silent::closeNow)
+                .then(t.silent()::closeNow)
                 .expectErrorSatisfies(e -> assertEquals(Reason.DISCONNECTED, ((SimulatedPaymentException) e).reason()))
                 .verify(WAIT);
         assertEquals(0, payer.link.pendingPayments());
