@@ -3,6 +3,7 @@ package dev.boltflow.it.bench;
 import dev.boltflow.core.crypto.BouncyCastleSecp256k1;
 import dev.boltflow.core.crypto.Secp256k1Provider;
 import dev.boltflow.core.crypto.Secp256k1Providers;
+import dev.boltflow.node.bench.BackToBack;
 import dev.boltflow.node.bench.BenchFixtures;
 import dev.boltflow.node.bench.SendInvoiceStages;
 import java.security.SecureRandom;
@@ -22,6 +23,7 @@ import java.util.function.Supplier;
  * <pre>java -cp it/target/boltflow-benchmarks.jar dev.boltflow.it.bench.CryptoFloor [seconds per measurement]</pre>
  */
 public final class CryptoFloor {
+    private static final long MAX_WARMUP = 3_000_000_000L;
     private static volatile Object sink;
 
     public static void main(String[] args) {
@@ -69,12 +71,12 @@ public final class CryptoFloor {
         StringBuilder json = new StringBuilder("{\"provider\":\"").append(bc.name()).append("\",\"ops\":{");
         for (Map.Entry<String, Supplier<Object>> e : ops.entrySet()) {
             double perSend = counting.count(e.getKey()) / (double) sends;
-            double us = microsPerOp(e.getValue(), nanos);
+            double us = BackToBack.microsPerOp(e.getValue(), Math.min(nanos, MAX_WARMUP), nanos);
             floor += perSend * us;
             System.out.printf(Locale.ROOT, "%-14s %10.2f %10.1f %12.1f%n", e.getKey(), perSend, us, perSend * us);
             json.append(String.format(Locale.ROOT, "\"%s\":{\"per_send\":%.2f,\"us_per_op\":%.2f},", e.getKey(), perSend, us));
         }
-        double pipeline = microsPerOp(stages::pipeline, nanos);
+        double pipeline = BackToBack.microsPerOp(stages::pipeline, Math.min(nanos, MAX_WARMUP), nanos);
         System.out.printf(Locale.ROOT, "%-14s %10s %10s %12.1f%n", "crypto floor", "", "", floor);
         System.out.printf(Locale.ROOT, "%-14s %10s %10s %12.1f   (%.2f× the floor)%n", "pipeline", "", "", pipeline,
                 pipeline / floor);
@@ -82,23 +84,6 @@ public final class CryptoFloor {
         json.append(String.format(Locale.ROOT, "},\"floor_us\":%.1f,\"pipeline_us\":%.1f,\"ratio\":%.3f}", floor,
                 pipeline, pipeline / floor));
         System.out.println(json);
-    }
-
-    private static double microsPerOp(Supplier<Object> op, long nanos) {
-        run(op, Math.min(nanos, 3_000_000_000L));
-        long start = System.nanoTime();
-        long n = run(op, nanos);
-        return (System.nanoTime() - start) / 1e3 / n;
-    }
-
-    private static long run(Supplier<Object> op, long nanos) {
-        long start = System.nanoTime();
-        long n = 0;
-        do {
-            sink = op.get();
-            n++;
-        } while (System.nanoTime() - start < nanos);
-        return n;
     }
 
     /** Delegates every call and counts it by kind; handles are the delegate's own. */

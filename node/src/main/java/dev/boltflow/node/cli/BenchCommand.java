@@ -1,6 +1,7 @@
 package dev.boltflow.node.cli;
 
 import dev.boltflow.core.sendinvoice.InvoiceRequestValidator;
+import dev.boltflow.node.bench.BackToBack;
 import dev.boltflow.node.bench.BenchFixtures;
 import dev.boltflow.node.bench.SendInvoiceStages;
 import java.io.PrintWriter;
@@ -43,9 +44,6 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Warm-up time in seconds: the pipeline once, then each stage (default: as --seconds, at most 3)")
     Double warmupSeconds;
 
-    /** Keeps every result reachable so the JIT cannot drop an operation as unused. */
-    private volatile Object sink;
-
     @Override
     public Integer call() {
         double warmup = warmupSeconds != null ? warmupSeconds : Math.min(seconds, MAX_WARMUP_SECONDS);
@@ -73,29 +71,14 @@ public final class BenchCommand implements Callable<Integer> {
         long warmupNanos = (long) (warmup * 1e9);
         long measureNanos = (long) (seconds * 1e9);
         // The whole pipeline first, so that the code every stage shares is compiled before any is measured.
-        run(s::pipeline, warmupNanos);
+        BackToBack.run(s::pipeline, warmupNanos);
         for (int i = 0; i < STAGES.size(); i++) {
-            Supplier<Object> op = ops.get(i);
-            run(op, warmupNanos);
-            long start = System.nanoTime();
-            long n = run(op, measureNanos);
-            double elapsed = (System.nanoTime() - start) / 1e9;
+            double us = BackToBack.microsPerOp(ops.get(i), warmupNanos, measureNanos);
             out.printf(Locale.ROOT, "{\"name\":\"%s\",\"ops_per_s\":%.1f,\"us_per_op\":%.3f}%n",
-                    STAGES.get(i), n / elapsed, elapsed * 1e6 / n);
+                    STAGES.get(i), 1e6 / us, us);
             out.flush();
         }
         return 0;
-    }
-
-    /** Runs {@code op} back to back until {@code nanos} have passed (at least once); returns how many times. */
-    private long run(Supplier<Object> op, long nanos) {
-        long start = System.nanoTime();
-        long n = 0;
-        do {
-            sink = op.get();
-            n++;
-        } while (System.nanoTime() - start < nanos);
-        return n;
     }
 
     private void requireDuration(String option, double value, boolean zeroAllowed) {
