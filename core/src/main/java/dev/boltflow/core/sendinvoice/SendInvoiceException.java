@@ -3,6 +3,7 @@ package dev.boltflow.core.sendinvoice;
 import dev.boltflow.core.bolt12.Bolt12ParseException;
 import dev.boltflow.core.bolt12.InvoiceError;
 import dev.boltflow.core.bytes.Bytes;
+import dev.boltflow.core.bytes.U64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -78,7 +79,7 @@ public final class SendInvoiceException extends RuntimeException {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("param", param);
             field.ifPresent(f -> {
-                m.put("tlv_type", Long.toUnsignedString(f.type()));
+                m.put("tlv_type", U64.toNumber(f.type()));
                 if (f.isKnown()) {
                     m.put("tlv_name", f.name());
                 }
@@ -117,33 +118,51 @@ public final class SendInvoiceException extends RuntimeException {
         @Override
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("offer_absolute_expiry", Long.toUnsignedString(absoluteExpiry));
-            m.put("now", Long.toUnsignedString(nowEpochSeconds));
+            m.put("offer_absolute_expiry", U64.toNumber(absoluteExpiry));
+            m.put("now", U64.toNumber(nowEpochSeconds));
             return Collections.unmodifiableMap(m);
         }
     }
 
     /**
-     * The fields of the {@code invoice_error} the payer sent back (BOLT 12 "Invoice Errors"):
-     * {@code erroneous_field} (a TLV type, unsigned), {@code suggested_value} and {@code error}, which
-     * is empty when the sender left it out (as CLN reports it).
+     * The {@code invoice_error} the payer sent back (BOLT 12 "Invoice Errors"), as Core Lightning
+     * reports it ({@code plugins/fetchinvoice.c}): {@code erroneous_field} (a TLV type, a JSON number,
+     * unsigned), {@code suggested_value} (hex) and {@code error} (empty when the sender left it out);
+     * or, when the bytes are not a valid {@code invoice_error}, only {@code invoice_error_hex}.
+     *
+     * @param unparsed the raw bytes, present exactly when they could not be decoded (then the other
+     *                 fields are empty)
      */
-    public record InvoiceErrorReceived(OptionalLong erroneousField, Optional<Bytes> suggestedValue, String error)
-            implements Data {
+    public record InvoiceErrorReceived(OptionalLong erroneousField, Optional<Bytes> suggestedValue, String error,
+            Optional<Bytes> unparsed) implements Data {
         public InvoiceErrorReceived {
             Objects.requireNonNull(erroneousField, "erroneousField");
             Objects.requireNonNull(suggestedValue, "suggestedValue");
             Objects.requireNonNull(error, "error");
+            Objects.requireNonNull(unparsed, "unparsed");
+            if (unparsed.isPresent() && (erroneousField.isPresent() || suggestedValue.isPresent() || !error.isEmpty())) {
+                throw new IllegalArgumentException("an unparsed invoice_error has no decoded fields");
+            }
         }
 
         public static InvoiceErrorReceived of(InvoiceError e) {
-            return new InvoiceErrorReceived(e.erroneousField(), e.suggestedValue(), e.error().orElse(""));
+            return new InvoiceErrorReceived(e.erroneousField(), e.suggestedValue(), e.error().orElse(""),
+                    Optional.empty());
+        }
+
+        /** Bytes on our reply path that do not decode as an {@code invoice_error}. */
+        public static InvoiceErrorReceived unparseable(Bytes raw) {
+            return new InvoiceErrorReceived(OptionalLong.empty(), Optional.empty(), "", Optional.of(raw));
         }
 
         @Override
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
-            erroneousField.ifPresent(f -> m.put("erroneous_field", Long.toUnsignedString(f)));
+            if (unparsed.isPresent()) {
+                m.put("invoice_error_hex", unparsed.get().toHex());
+                return Collections.unmodifiableMap(m);
+            }
+            erroneousField.ifPresent(f -> m.put("erroneous_field", U64.toNumber(f)));
             suggestedValue.ifPresent(v -> m.put("suggested_value", v.toHex()));
             m.put("error", error);
             return Collections.unmodifiableMap(m);
@@ -242,9 +261,19 @@ public final class SendInvoiceException extends RuntimeException {
     public static SendInvoiceException invoiceErrorReceived(InvoiceError error) {
         InvoiceErrorReceived d = InvoiceErrorReceived.of(error);
         StringBuilder sb = new StringBuilder("Remote node sent failure message: ");
-        d.erroneousField().ifPresent(f -> sb.append("erroneous_field ").append(Long.toUnsignedString(f)).append(", "));
+        d.erroneousField().ifPresent(f -> sb.append("erroneous_field ").append(U64.toString(f)).append(", "));
         sb.append(d.error().isEmpty() ? "(no error text)" : d.error());
         return new SendInvoiceException(Code.INVOICE_ERROR_RECEIVED, sb.toString(), d, null);
+    }
+
+    /**
+     * 1004 for bytes on our reply path that are not a valid {@code invoice_error}: the payer answered,
+     * and not with a payment, so the send ends now (Core Lightning reports {@code invoice_error_hex}).
+     */
+    public static SendInvoiceException invoiceErrorUnparseable(Bytes raw, String why) {
+        return new SendInvoiceException(Code.INVOICE_ERROR_RECEIVED,
+                "Remote node sent failure message that is not a valid invoice_error (" + why + ")",
+                InvoiceErrorReceived.unparseable(raw), null);
     }
 
     /** 1005: neither a payment nor an error came before the timeout; {@code invoice} is what we sent. */

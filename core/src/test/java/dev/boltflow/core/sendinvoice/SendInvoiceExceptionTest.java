@@ -44,12 +44,24 @@ class SendInvoiceExceptionTest {
         assertEquals(OptionalLong.of(170), d.erroneousField());
         assertEquals(Optional.of(Bytes.fromHex("03e8")), d.suggestedValue());
         assertEquals("amount too high", d.error());
-        assertEquals(Map.of("erroneous_field", "170", "suggested_value", "03e8", "error", "amount too high"), d.toMap());
+        assertEquals(Map.of("erroneous_field", 170L, "suggested_value", "03e8", "error", "amount too high"), d.toMap());
         assertTrue(e.getMessage().contains("amount too high") && e.getMessage().contains("170"), e.getMessage());
         // An error without text (its reader section is FIXME) is carried as empty, as CLN does.
         InvoiceError bare = InvoiceError.decode(Bytes.fromHex("0101aa").toArray());
         InvoiceErrorReceived b = (InvoiceErrorReceived) SendInvoiceException.invoiceErrorReceived(bare).data().orElseThrow();
-        assertEquals(Map.of("erroneous_field", "170", "error", ""), b.toMap());
+        assertEquals(Map.of("erroneous_field", 170L, "error", ""), b.toMap());
+    }
+
+    @Test
+    void erroneous_field_is_an_unsigned_number_and_unparseable_bytes_come_as_hex() {
+        // The largest BigSize type: a u64 above 2^63 must not print as a negative number.
+        InvoiceError big = InvoiceError.of(-1L, "x");
+        Object field = InvoiceErrorReceived.of(big).toMap().get("erroneous_field");
+        assertEquals(new java.math.BigInteger("18446744073709551615"), field);
+        SendInvoiceException e = SendInvoiceException.invoiceErrorUnparseable(Bytes.fromHex("05ff"), "truncated");
+        assertEquals(1004, e.code());
+        assertEquals(Map.of("invoice_error_hex", "05ff"), e.data().orElseThrow().toMap());
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     }
 
     @Test
@@ -66,11 +78,11 @@ class SendInvoiceExceptionTest {
         SendInvoiceException e = SendInvoiceException.invalidInvoiceRequest(v, "BOLT 12 rule");
         assertEquals("invreq: invreq_payer_id (88): missing (BOLT 12 rule)", e.getMessage());
         assertSame(v, e.getCause());
-        assertEquals(Map.of("param", "invreq", "tlv_type", "88", "tlv_name", "invreq_payer_id"),
+        assertEquals(Map.of("param", "invreq", "tlv_type", 88L, "tlv_name", "invreq_payer_id"),
                 e.data().orElseThrow().toMap());
         SendInvoiceException unknown = SendInvoiceException.invalidInvoiceRequest(
                 new Bolt12ParseException(Kind.UNEXPECTED_FIELD, Field.of(1001), "outside"), "r");
-        assertEquals(Map.of("param", "invreq", "tlv_type", "1001"), unknown.data().orElseThrow().toMap());
+        assertEquals(Map.of("param", "invreq", "tlv_type", 1001L), unknown.data().orElseThrow().toMap());
     }
 
     @Test
@@ -78,7 +90,7 @@ class SendInvoiceExceptionTest {
         SendInvoiceException dup = SendInvoiceException.duplicateLabel("rent");
         assertEquals(Map.of("label", "rent"), dup.data().orElseThrow().toMap());
         assertTrue(dup.getMessage().contains("'rent'"), dup.getMessage());
-        assertEquals(Map.of("offer_absolute_expiry", "10", "now", "11"),
+        assertEquals(Map.of("offer_absolute_expiry", 10L, "now", 11L),
                 SendInvoiceException.offerExpired(10, 11).data().orElseThrow().toMap());
         RuntimeException cause = new RuntimeException("refused");
         SendInvoiceException unreachable = SendInvoiceException.unreachable("connect to 02ab failed", cause);
