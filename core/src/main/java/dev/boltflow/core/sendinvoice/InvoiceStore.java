@@ -52,6 +52,14 @@ public interface InvoiceStore {
      */
     Flux<StoredInvoice> expire(long now);
 
+    /**
+     * Expires the one invoice with {@code paymentHash} if it is unpaid and due ({@code expires_at <= now}),
+     * with the next {@code updated_index}, announced; atomic against {@link #markPaid}, so the invoice
+     * ends either paid or expired. Returns the invoice as it is afterwards (paid, expired, or still
+     * unpaid when not yet due); empty when there is none. Other invoices are not touched.
+     */
+    Mono<StoredInvoice> expire(Bytes32 paymentHash, long now);
+
     /** The earliest {@code expires_at} among unpaid invoices, for scheduling {@link #expire}; empty if none. */
     Mono<Long> nextExpiry();
 

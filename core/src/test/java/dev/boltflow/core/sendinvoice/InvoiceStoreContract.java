@@ -427,6 +427,54 @@ public abstract class InvoiceStoreContract {
     }
 
     @Test
+    void expireOne_dueUnpaidInvoice_expiresOnlyThatOne() {
+        StoredInvoice a = create(invoice("a", NOW));
+        StoredInvoice b = create(invoice("b", NOW - 10)); // due as well, but not asked for
+        StoredInvoice later = create(invoice("later", LATER));
+
+        StepVerifier.create(store.expire(later.paymentHash(), NOW))
+                .assertNext(s -> assertEquals(InvoiceStatus.UNPAID, s.status(), "not due: unchanged"))
+                .verifyComplete();
+        StepVerifier.create(store.expire(a.paymentHash(), NOW))
+                .assertNext(s -> {
+                    assertEquals("a", s.label());
+                    assertEquals(InvoiceStatus.EXPIRED, s.status());
+                    assertEquals(OptionalLong.of(1), s.updatedIndex());
+                })
+                .verifyComplete();
+        assertEquals(InvoiceStatus.UNPAID, store.findByLabel(b.label()).block(TIMEOUT).status());
+        // Again: already expired, no new updated_index.
+        StepVerifier.create(store.expire(a.paymentHash(), NOW + 1))
+                .assertNext(s -> assertEquals(OptionalLong.of(1), s.updatedIndex()))
+                .verifyComplete();
+        // A paid invoice stays paid; an unknown one is empty.
+        pay(b, 1_000, NOW - 20);
+        StepVerifier.create(store.expire(b.paymentHash(), NOW))
+                .assertNext(s -> assertEquals(InvoiceStatus.PAID, s.status()))
+                .verifyComplete();
+        StepVerifier.create(store.expire(Bytes32.ZERO, NOW)).verifyComplete();
+        assertEquals(List.of(2L), list(InvoiceListQuery.all()).stream()
+                .filter(s -> s.label().equals("b")).map(s -> s.updatedIndex().getAsLong()).toList());
+    }
+
+    @Test
+    void expireOneAndMarkPaid_racing_leaveTheInvoiceEitherPaidOrExpired() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            StoredInvoice s = create(invoice("race-" + round, NOW + 10));
+            List<Callable<InvoiceStatus>> tasks = List.of(
+                    () -> store.markPaid(s.paymentHash(), 1_000, NOW).map(MarkPaidOutcome::kind)
+                            .map(k -> k == MarkPaidOutcome.Kind.PAID ? InvoiceStatus.PAID : InvoiceStatus.UNPAID)
+                            .block(TIMEOUT),
+                    () -> store.expire(s.paymentHash(), NOW + 10).map(StoredInvoice::status).block(TIMEOUT));
+            List<InvoiceStatus> seen = concurrently(tasks);
+            InvoiceStatus end = store.findByLabel(s.label()).block(TIMEOUT).status();
+            assertNotEquals(InvoiceStatus.UNPAID, end);
+            // The expire call reports the final state, whoever won.
+            assertEquals(end, seen.get(1));
+        }
+    }
+
+    @Test
     void nextExpiry_noUnpaidInvoice_isEmpty() {
         StepVerifier.create(store.nextExpiry()).verifyComplete();
         pay(create(invoice("a", LATER)), 1_000, NOW);

@@ -291,6 +291,27 @@ public final class R2dbcInvoiceStore implements InvoiceStore {
     }
 
     @Override
+    public Mono<StoredInvoice> expire(Bytes32 paymentHash, long now) {
+        Objects.requireNonNull(paymentHash, "paymentHash");
+        byte[] hash = paymentHash.toArray();
+        Mono<StoredInvoice> expire = inTransaction(c -> update(c, BUMP + "'updated'")
+                        .then(update(c, "UPDATE invoices SET status = 'expired', updated_index = " + COUNTER + "'updated') "
+                                        + "WHERE payment_hash = $1 AND status = 'unpaid' AND expires_at <= $2",
+                                hash, now))
+                        .flatMap(rows -> rows == 1 ? one(c, SELECT + " WHERE payment_hash = $1", hash)
+                                : Mono.error(new NothingChanged())),
+                gone -> List.of(InvoiceChange.expired(gone)))
+                // Paid, expired already, not due or not there: nothing changed (the index rolled back).
+                .onErrorResume(NothingChanged.class, e -> findByPaymentHash(paymentHash));
+        // Only an unpaid, due invoice takes the counter lock; the rest is answered from a read.
+        return findByPaymentHash(paymentHash)
+                .flatMap(current -> current.status() == InvoiceStatus.UNPAID && current.isPastExpiry(now)
+                        ? expire : Mono.just(current))
+                .onErrorMap(R2dbcInvoiceStore::wrap)
+                .subscribeOn(scheduler);
+    }
+
+    @Override
     public Mono<Long> nextExpiry() {
         return read(c -> Flux.from(c.createStatement("SELECT MIN(expires_at) FROM invoices WHERE status = 'unpaid'")
                         .execute())

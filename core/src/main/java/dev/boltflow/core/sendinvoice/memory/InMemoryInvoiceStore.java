@@ -235,6 +235,32 @@ public final class InMemoryInvoiceStore implements InvoiceStore {
     }
 
     @Override
+    public Mono<StoredInvoice> expire(Bytes32 paymentHash, long now) {
+        Objects.requireNonNull(paymentHash, "paymentHash");
+        return Mono.fromCallable(() -> {
+            StoredInvoice gone = null;
+            StoredInvoice current;
+            synchronized (updating) {
+                Long id = byPaymentHash.get(paymentHash);
+                current = lookup(id);
+                if (current != null && current.status() == InvoiceStatus.UNPAID && current.isPastExpiry(now)) {
+                    long updatedIndex = lastUpdatedIndex + 1;
+                    gone = current.expired(updatedIndex);
+                    invoices.put(id, gone);
+                    unpaidByExpiry.remove(ExpiryKey.of(current));
+                    byUpdatedIndex.put(updatedIndex, id);
+                    lastUpdatedIndex = updatedIndex;
+                    current = gone;
+                }
+            }
+            if (gone != null) {
+                bus.announce(InvoiceChange.expired(gone));
+            }
+            return current;
+        });
+    }
+
+    @Override
     public Mono<Long> nextExpiry() {
         return Mono.fromCallable(() -> {
             Map.Entry<ExpiryKey, Long> first = unpaidByExpiry.firstEntry();
