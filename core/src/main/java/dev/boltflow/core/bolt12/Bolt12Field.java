@@ -48,6 +48,12 @@ public final class Bolt12Field {
         return type >= SIGNATURE_FIRST && type <= SIGNATURE_LAST;
     }
 
+    /** {@code name (type)} for a field the spec names, else {@code field type}; the type unsigned. */
+    public static String describe(long type) {
+        String name = name(type);
+        return name == null ? "field " + Long.toUnsignedString(type) : name + " (" + type + ")";
+    }
+
     /** The spec name of {@code type}, or {@code null} when none of the three namespaces defines it. */
     public static String name(long type) {
         if (type < 0 || type > SIGNATURE) {

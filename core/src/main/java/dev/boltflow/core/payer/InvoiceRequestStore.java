@@ -26,4 +26,7 @@ public interface InvoiceRequestStore {
      * single-use request is paid at most once).
      */
     Mono<OurInvoiceRequest> markPaid(Bytes32 invreqId);
+
+    /** Records what last happened to an invoice for it (shown by listinvoicerequests); empty if unknown. */
+    Mono<OurInvoiceRequest> recordOutcome(Bytes32 invreqId, PayerOutcome outcome);
 }

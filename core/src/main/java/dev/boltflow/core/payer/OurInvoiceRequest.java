@@ -15,23 +15,37 @@ import java.util.Optional;
  * @param singleUse after we pay one invoice for it, it becomes inactive
  * @param active    still answered: invoices for it get paid
  * @param used      an invoice for it has been paid
+ * @param lastOutcome what last happened to an invoice for it (boltflow's addition)
  */
 public record OurInvoiceRequest(Bytes32 invreqId, String bolt12, Bytes metadata, Optional<String> label,
-        boolean singleUse, boolean active, boolean used) {
+        boolean singleUse, boolean active, boolean used, Optional<PayerOutcome> lastOutcome) {
     public OurInvoiceRequest {
         Objects.requireNonNull(invreqId, "invreqId");
         Objects.requireNonNull(bolt12, "bolt12");
         Objects.requireNonNull(metadata, "metadata");
         Objects.requireNonNull(label, "label");
+        Objects.requireNonNull(lastOutcome, "lastOutcome");
+    }
+
+    /** A request no invoice has arrived for yet. */
+    public OurInvoiceRequest(Bytes32 invreqId, String bolt12, Bytes metadata, Optional<String> label,
+            boolean singleUse, boolean active, boolean used) {
+        this(invreqId, bolt12, metadata, label, singleUse, active, used, Optional.empty());
     }
 
     public OurInvoiceRequest disabled() {
-        return new OurInvoiceRequest(invreqId, bolt12, metadata, label, singleUse, false, used);
+        return new OurInvoiceRequest(invreqId, bolt12, metadata, label, singleUse, false, used, lastOutcome);
     }
 
     /** After paying an invoice for it: used, and inactive if single use. */
     public OurInvoiceRequest paid() {
-        return new OurInvoiceRequest(invreqId, bolt12, metadata, label, singleUse, active && !singleUse, true);
+        return new OurInvoiceRequest(invreqId, bolt12, metadata, label, singleUse, active && !singleUse, true,
+                lastOutcome);
+    }
+
+    /** With {@code outcome} as what last happened to an invoice for it. */
+    public OurInvoiceRequest withOutcome(PayerOutcome outcome) {
+        return new OurInvoiceRequest(invreqId, bolt12, metadata, label, singleUse, active, used, Optional.of(outcome));
     }
 
     /** Core Lightning's field names ({@code invoicerequest.json}). */
@@ -43,6 +57,7 @@ public record OurInvoiceRequest(Bytes32 invreqId, String bolt12, Bytes metadata,
         m.put("bolt12", bolt12);
         m.put("used", used);
         label.ifPresent(l -> m.put("label", l));
+        lastOutcome.ifPresent(o -> m.put("last_outcome", o.toMap()));
         return java.util.Collections.unmodifiableMap(m);
     }
 }

@@ -17,7 +17,9 @@ import dev.boltflow.core.crypto.PublicKey;
 import dev.boltflow.core.onion.BlindedPath;
 import dev.boltflow.core.onion.OnionMessagePayload;
 import dev.boltflow.core.onion.OnionMessages;
+import dev.boltflow.core.bytes.U64;
 import dev.boltflow.core.sendinvoice.InboundOnionMessage;
+import dev.boltflow.core.sendinvoice.InboundStreams;
 import dev.boltflow.core.sendinvoice.NodeSigner;
 import dev.boltflow.core.sendinvoice.OnionMessenger;
 import dev.boltflow.core.tlv.TlvRecord;
@@ -27,6 +29,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,18 +45,50 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.concurrent.Queues;
 
 /**
  * The other side of sendinvoice: we write an invoice_request ("I want to pay you N msat"), and
  * when an invoice for it arrives on its {@code invreq_paths} we check it with every rule a reader of
  * an invoice applies (BOLT 12, Invoices) against our request, then pay it — or answer with an
  * {@code invoice_error} over its {@code reply_path} naming the field that is wrong.
+ *
+ * <p><b>Concurrency.</b> Invoices are checked as they arrive, up to {@link Limits#maxChecks} at
+ * once: one that must be refused is answered at once, whatever payments are in flight. Payments run
+ * concurrently for different requests (up to {@link Limits#maxPayments}) and one after another for
+ * the same request (at most {@link Limits#maxQueuedPerRequest} waiting), so a single-use request is
+ * paid at most once: the next invoice for it finds it used. What is over a limit is dropped and
+ * logged; the payee sends its invoice again at half its timeout.
+ *
+ * <p><b>Logging.</b> Each invoice for one of our requests is logged at INFO when it is received
+ * (request id, payee, amount), refused (field and reason), being paid, paid, or its payment failed
+ * (reason); the last of these shows in {@code listinvoicerequests}. No preimage and no key is logged.
  */
 public final class Payer implements Disposable {
     private static final System.Logger LOG = System.getLogger(Payer.class.getName());
-    /** Invoices waiting while another is checked and paid; beyond this the newest are dropped. */
-    static final int MAX_QUEUED_INVOICES = 4096;
     private static final byte[] INVREQ_CONTEXT = "boltflow/invreq/".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The payer's bounds.
+     *
+     * @param maxQueuedInvoices   invoices waiting to be checked; beyond, the newest are dropped
+     * @param maxChecks           invoices checked at once
+     * @param maxPayments         payments in flight (or waiting behind another for the same request)
+     * @param maxQueuedPerRequest payments waiting behind the one in flight for the same request
+     */
+    public record Limits(int maxQueuedInvoices, int maxChecks, int maxPayments, int maxQueuedPerRequest) {
+        public Limits {
+            if (maxQueuedInvoices < 1 || maxChecks < 1 || maxPayments < 1 || maxQueuedPerRequest < 0) {
+                throw new IllegalArgumentException("payer limits must be positive");
+            }
+        }
+
+        /** 4,096 waiting, 32 checks and 256 payments at once, 4 waiting per request. */
+        public static Limits defaults() {
+            return new Limits(4096, 32, 256, 4);
+        }
+    }
 
     /** What {@code invoicerequest} takes (Core Lightning's parameters, amounts in msat). */
     public record Params(long amountMsat, String description, Optional<String> issuer, Optional<String> label,
@@ -122,9 +158,30 @@ public final class Payer implements Disposable {
     private final Clock clock;
     private final Scheduler work;
     private final SecureRandom random;
+    private final Limits limits;
+    /** Payment hashes being handled now: a resent copy of one of them is ignored. */
     private final Set<Bytes32> inFlight = ConcurrentHashMap.newKeySet();
+    /** Per request, the last payment queued: the next one for it runs after it. */
+    private final Map<Bytes32, Lane> lanes = new HashMap<>();
+    /** Payments queued or running, over all requests (guarded by {@code lanes}). */
+    private int queuedPayments;
     private final Sinks.Many<Event> events = Sinks.many().multicast().directBestEffort();
+    private final Sinks.Many<Mono<Void>> paymentQueue;
     private final Disposable inbound;
+    private final Disposable paying;
+
+    /** The payments of one request, one after another. */
+    private static final class Lane {
+        Mono<Void> tail = Mono.empty();
+        int queued;
+    }
+
+    /** As the full constructor, with {@link Limits#defaults()}. */
+    public Payer(Bytes32 chain, Supplier<List<PublicKey>> pathIntermediates, NodeSigner signer, InvoiceRequestStore store,
+            OnionMessenger messenger, PaymentSender payments, Function<Invoice, Optional<InvoiceError>> policy,
+            Clock clock, Scheduler work, SecureRandom random) {
+        this(chain, pathIntermediates, signer, store, messenger, payments, policy, clock, work, random, Limits.defaults());
+    }
 
     /**
      * @param pathIntermediates the hops before us in the {@code invreq_paths} we write, asked for each
@@ -135,7 +192,7 @@ public final class Payer implements Disposable {
      */
     public Payer(Bytes32 chain, Supplier<List<PublicKey>> pathIntermediates, NodeSigner signer, InvoiceRequestStore store,
             OnionMessenger messenger, PaymentSender payments, Function<Invoice, Optional<InvoiceError>> policy,
-            Clock clock, Scheduler work, SecureRandom random) {
+            Clock clock, Scheduler work, SecureRandom random, Limits limits) {
         this.chain = Objects.requireNonNull(chain, "chain");
         this.pathIntermediates = Objects.requireNonNull(pathIntermediates, "pathIntermediates");
         this.signer = Objects.requireNonNull(signer, "signer");
@@ -146,19 +203,25 @@ public final class Payer implements Disposable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.work = Objects.requireNonNull(work, "work");
         this.random = Objects.requireNonNull(random, "random");
-        this.inbound = messenger.inbound()
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.paymentQueue = Sinks.many().unicast().onBackpressureBuffer(Queues.<Mono<Void>>get(limits.maxPayments()).get());
+        this.paying = paymentQueue.asFlux()
+                .flatMap(payment -> payment, limits.maxPayments())
+                .subscribe();
+        this.inbound = InboundStreams.resubscribing(messenger::inbound, Schedulers.parallel(), LOG, "invoices for our requests")
                 .filter(m -> m.payload().invoice().isPresent())
-                // One invoice is handled at a time (a single-use request is paid at most once), and
-                // the messenger's stream drops what a busy subscriber has not asked for: invoices
-                // that arrive meanwhile wait here. Beyond the bound the newest are dropped (the
-                // payee sends again at half its timeout).
-                .onBackpressureBuffer(MAX_QUEUED_INVOICES,
-                        m -> LOG.log(Level.WARNING, "dropped an invoice: {0} are waiting to be handled", MAX_QUEUED_INVOICES),
+                // The messenger's stream drops what a subscriber has not asked for: invoices wait
+                // here to be checked. Beyond the bound the newest are dropped (the payee sends
+                // again at half its timeout).
+                .onBackpressureBuffer(limits.maxQueuedInvoices(),
+                        m -> LOG.log(Level.WARNING, "dropped an invoice: {0} are waiting to be checked",
+                                limits.maxQueuedInvoices()),
                         BufferOverflowStrategy.DROP_LATEST)
-                .concatMap(m -> onInvoice(m).onErrorResume(e -> {
+                .flatMap(m -> Mono.defer(() -> onInvoice(m)).onErrorResume(e -> {
+                    // One invoice (or one bug) costs that invoice, never the stream.
                     LOG.log(Level.WARNING, "handling an invoice failed: {0}", e.toString());
                     return Mono.empty();
-                }))
+                }), limits.maxChecks())
                 .subscribe();
     }
 
@@ -215,6 +278,7 @@ public final class Payer implements Disposable {
         return store.disable(invreqId);
     }
 
+    /** Checks an invoice now; refuses it at once, or queues its payment. Never waits for a payment. */
     private Mono<Void> onInvoice(InboundOnionMessage m) {
         if (m.pathId().isEmpty()) {
             // BOLT 12, reader of an invoice: with invreq_paths it MUST have arrived via one of them.
@@ -225,14 +289,17 @@ public final class Payer implements Disposable {
         try {
             invoice = Invoice.decode(m.payload().invoice().get().toArray());
         } catch (DecodeException e) {
-            return replyError(m, Optional.empty(), InvoiceError.of("invoice cannot be decoded: " + e.getMessage()));
+            LOG.log(Level.INFO, "refused an invoice that cannot be decoded: {0}", e.getMessage());
+            return replyError(m, InvoiceError.of("invoice cannot be decoded: " + e.getMessage()));
         }
         Optional<Bytes> metadata = invoice.invreqMetadata();
         if (metadata.isEmpty() || !signer.recognise(m.pathId().get(), invreqContext(metadata.get()))) {
             LOG.log(Level.INFO, "ignored an invoice for no invoice_request of ours");
             return Mono.empty();
         }
-        return store.findByMetadata(metadata.get()).flatMap(ours -> handle(m, invoice, ours));
+        return store.findByMetadata(metadata.get())
+                .publishOn(work)
+                .flatMap(ours -> handle(m, invoice, ours));
     }
 
     private Mono<Void> handle(InboundOnionMessage m, Invoice invoice, OurInvoiceRequest ours) {
@@ -243,41 +310,146 @@ public final class Payer implements Disposable {
             // sends no more copies, so the set only holds invoices in flight.
             return Mono.empty();
         }
-        return check(m, invoice, ours, hash).doFinally(s -> inFlight.remove(hash));
+        PayerOutcome received = new PayerOutcome(PayerOutcome.Status.RECEIVED, hash, invoice.invoiceAmount(),
+                invoice.invoiceNodeId(), "", now());
+        LOG.log(Level.INFO, "invoice received for invoice_request {0}: payee {1}, {2} msat, payment_hash {3}",
+                ours.invreqId(), invoice.invoiceNodeId().map(Object::toString).orElse("(none)"),
+                invoice.invoiceAmount().isPresent() ? U64.toString(invoice.invoiceAmount().getAsLong()) : "(no amount)",
+                hash);
+        Optional<InvoiceError> refusal;
+        try {
+            refusal = refusal(invoice, ours);
+        } catch (RuntimeException e) {
+            inFlight.remove(hash);
+            throw e;
+        }
+        Mono<Void> outcome = refusal.isPresent()
+                ? record(ours, received).then(refuse(m, ours, received, refusal.get()))
+                : record(ours, received).then(Mono.fromRunnable(() -> queuePayment(ours, invoice, received)));
+        return outcome.doOnTerminate(() -> {
+            if (refusal.isPresent()) {
+                inFlight.remove(hash);
+            }
+        }).doOnCancel(() -> inFlight.remove(hash));
     }
 
-    private Mono<Void> check(InboundOnionMessage m, Invoice invoice, OurInvoiceRequest ours, Bytes32 hash) {
+    /** The invoice_error to answer with: the first reader rule it breaks, else our policy's veto. */
+    private Optional<InvoiceError> refusal(Invoice invoice, OurInvoiceRequest ours) {
         InvoiceRequest request = InvoiceRequest.decode(ours.bolt12());
-        List<Bolt12ParseException> violations = InvoiceReader.violations(invoice, request, clock.instant().getEpochSecond());
+        List<Bolt12ParseException> violations = InvoiceReader.violations(invoice, request, now());
         if (!violations.isEmpty()) {
             Bolt12ParseException first = violations.get(0);
-            InvoiceError error = first.field().isPresent()
+            return Optional.of(first.field().isPresent()
                     ? InvoiceError.of(first.field().get().type(), first.getMessage())
-                    : InvoiceError.of(first.getMessage());
-            return refuse(m, ours, error);
+                    : InvoiceError.of(first.getMessage()));
         }
-        Optional<InvoiceError> veto = policy.apply(invoice);
-        if (veto.isPresent()) {
-            return refuse(m, ours, veto.get());
-        }
-        long amount = invoice.invoiceAmount().orElse(0);
-        return payments.pay(invoice)
-                .flatMap(preimage -> store.markPaid(ours.invreqId())
-                        .doOnNext(x -> events.tryEmitNext(new Event.Paid(ours.invreqId(), hash, preimage, amount)))
-                        .then())
-                .onErrorResume(e -> {
-                    events.tryEmitNext(new Event.PaymentFailed(ours.invreqId(), hash, String.valueOf(e.getMessage())));
-                    return Mono.empty();
-                });
+        return policy.apply(invoice);
     }
 
-    private Mono<Void> refuse(InboundOnionMessage m, OurInvoiceRequest ours, InvoiceError error) {
-        return replyError(m, Optional.of(ours), error);
+    /**
+     * Queues the payment behind the one in flight for the same request, if any; over the per-request
+     * or the total bound it is dropped (the payee sends its invoice again at half its timeout).
+     */
+    private void queuePayment(OurInvoiceRequest ours, Invoice invoice, PayerOutcome received) {
+        Bytes32 hash = received.paymentHash();
+        Mono<Void> payment;
+        synchronized (lanes) {
+            Lane lane = lanes.computeIfAbsent(ours.invreqId(), k -> new Lane());
+            String full = lane.queued > limits.maxQueuedPerRequest()
+                    ? lane.queued + " payments for its invoice_request wait already"
+                    : queuedPayments >= limits.maxPayments()
+                            ? queuedPayments + " payments are in flight or waiting" : null;
+            if (full != null) {
+                if (lane.queued == 0) {
+                    lanes.remove(ours.invreqId(), lane);
+                }
+                LOG.log(Level.WARNING, "dropped invoice {0} for invoice_request {1}: {2}", hash, ours.invreqId(), full);
+                inFlight.remove(hash);
+                return;
+            }
+            lane.queued++;
+            queuedPayments++;
+            payment = lane.tail.onErrorResume(e -> Mono.empty())
+                    .then(Mono.defer(() -> pay(ours.invreqId(), invoice, received)))
+                    .onErrorResume(e -> {
+                        LOG.log(Level.WARNING, "paying invoice {0} failed unexpectedly: {1}", hash, e.toString());
+                        return Mono.empty();
+                    })
+                    .doFinally(s -> {
+                        inFlight.remove(hash);
+                        synchronized (lanes) {
+                            queuedPayments--;
+                            if (--lane.queued == 0) {
+                                lanes.remove(ours.invreqId(), lane);
+                            }
+                        }
+                    })
+                    .cache();
+            lane.tail = payment;
+        }
+        // Never over capacity: at most maxPayments are queued or running, and the queue holds as many.
+        synchronized (paymentQueue) {
+            paymentQueue.emitNext(payment, Sinks.EmitFailureHandler.FAIL_FAST);
+        }
+    }
+
+    /** Pays, if the request (read again: a payment before this one may have used it) still wants it. */
+    private Mono<Void> pay(Bytes32 invreqId, Invoice invoice, PayerOutcome received) {
+        return store.find(invreqId).publishOn(work).flatMap(ours -> {
+            if (!ours.active()) {
+                LOG.log(Level.INFO, "not paying invoice {0}: invoice_request {1} is used or disabled",
+                        received.paymentHash(), invreqId);
+                return Mono.empty();
+            }
+            long amount = invoice.invoiceAmount().orElse(0);
+            PayerOutcome paying = received.next(PayerOutcome.Status.PAYING, "", now());
+            LOG.log(Level.INFO, "paying invoice {0} for invoice_request {1}: {2} msat to {3}", received.paymentHash(),
+                    invreqId, U64.toString(amount), received.payee().map(Object::toString).orElse("(none)"));
+            return record(ours, paying)
+                    .then(payments.pay(invoice))
+                    .publishOn(work)
+                    .flatMap(preimage -> store.markPaid(invreqId)
+                            .then(record(ours, paying.next(PayerOutcome.Status.PAID, "", now())))
+                            .then(Mono.fromRunnable(() -> {
+                                LOG.log(Level.INFO, "paid invoice {0} for invoice_request {1}: {2} msat",
+                                        received.paymentHash(), invreqId, U64.toString(amount));
+                                emit(new Event.Paid(invreqId, received.paymentHash(), preimage, amount));
+                            })))
+                    .onErrorResume(e -> {
+                        String why = String.valueOf(e.getMessage());
+                        LOG.log(Level.INFO, "payment of invoice {0} for invoice_request {1} failed: {2}",
+                                received.paymentHash(), invreqId, why);
+                        emit(new Event.PaymentFailed(invreqId, received.paymentHash(), why));
+                        return record(ours, paying.next(PayerOutcome.Status.PAYMENT_FAILED, why, now()));
+                    })
+                    .then();
+        });
+    }
+
+    private Mono<Void> refuse(InboundOnionMessage m, OurInvoiceRequest ours, PayerOutcome received, InvoiceError error) {
+        String field = error.erroneousField().isPresent()
+                ? Bolt12Field.describe(error.erroneousField().getAsLong()) : "(no field)";
+        String why = error.error().orElse("");
+        LOG.log(Level.INFO, "refused invoice {0} for invoice_request {1}: {2}: {3}", received.paymentHash(),
+                ours.invreqId(), field, why);
+        emit(new Event.Refused(ours.invreqId(), error));
+        return record(ours, received.next(PayerOutcome.Status.REFUSED, field + ": " + why, now()))
+                .then(replyError(m, error));
+    }
+
+    /** Keeps the outcome for listinvoicerequests; a store failure is logged, not fatal. */
+    private Mono<Void> record(OurInvoiceRequest ours, PayerOutcome outcome) {
+        return store.recordOutcome(ours.invreqId(), outcome)
+                .onErrorResume(e -> {
+                    LOG.log(Level.WARNING, "could not record the outcome of invoice_request {0}: {1}", ours.invreqId(),
+                            e.toString());
+                    return Mono.empty();
+                })
+                .then();
     }
 
     /** BOLT 12, Invoice Errors: sent over the invoice's {@code reply_path}, if it has one. */
-    private Mono<Void> replyError(InboundOnionMessage m, Optional<OurInvoiceRequest> ours, InvoiceError error) {
-        ours.ifPresent(o -> events.tryEmitNext(new Event.Refused(o.invreqId(), error)));
+    private Mono<Void> replyError(InboundOnionMessage m, InvoiceError error) {
         Optional<BlindedPath> reply = m.payload().replyPath();
         if (reply.isEmpty()) {
             return Mono.empty();
@@ -288,6 +460,16 @@ public final class Payer implements Disposable {
                     LOG.log(Level.INFO, "could not send an invoice_error: {0}", e.getMessage());
                     return Mono.empty();
                 });
+    }
+
+    private void emit(Event e) {
+        synchronized (events) { // emitted from several payments at once; the sink wants serial emits
+            events.tryEmitNext(e);
+        }
+    }
+
+    private long now() {
+        return clock.instant().getEpochSecond();
     }
 
     /** The context our invreq_paths' {@code path_id} authenticates. */
@@ -306,6 +488,7 @@ public final class Payer implements Disposable {
     @Override
     public void dispose() {
         inbound.dispose();
+        paying.dispose();
     }
 
     @Override

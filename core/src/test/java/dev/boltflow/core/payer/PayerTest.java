@@ -29,7 +29,24 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import dev.boltflow.core.bolt12.Invoice;
+import dev.boltflow.core.bolt12.InvoiceBuilder;
+import dev.boltflow.core.bytes.Bytes;
+import dev.boltflow.core.bytes.Bytes32;
+import dev.boltflow.core.crypto.PaymentPreimage;
+import dev.boltflow.core.features.Features;
+import dev.boltflow.core.onion.BlindedPayments;
+import dev.boltflow.core.onion.OnionMessagePayload;
+import dev.boltflow.core.onion.OnionMessages;
+import dev.boltflow.core.sendinvoice.InboundOnionMessage;
+import java.util.OptionalLong;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import org.junit.jupiter.api.Test;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
@@ -149,22 +166,178 @@ class PayerTest {
         assertInstanceOf(Payer.Event.Refused.class, w[0].events.get(0));
     }
 
+    /** What a payee receives back when it sends an invoice of its own making (see {@link #deliver}). */
+    static final class Delivery {
+        final Invoice invoice;
+        final List<InboundOnionMessage> replies;
+
+        Delivery(Invoice invoice, List<InboundOnionMessage> replies) {
+            this.invoice = invoice;
+            this.replies = replies;
+        }
+
+        InvoiceError error() {
+            assertEquals(1, replies.size(), "one reply");
+            return InvoiceError.decode(replies.get(0).payload().invoiceError().orElseThrow().toArray());
+        }
+    }
+
+    /**
+     * Writes an invoice for {@code ours} by hand, as a payee that does not follow the rules might
+     * (here: for {@code amount}, whatever the request asked), signs it with the payee's key and sends
+     * it from the payee's node into the request's path, with a reply path of its own.
+     */
+    Delivery deliver(World w, OurInvoiceRequest ours, long amount) {
+        InvoiceRequest invreq = InvoiceRequest.decode(ours.bolt12());
+        LocalNodeSigner signer = new LocalNodeSigner(w.payeeKey, random);
+        PaymentPreimage preimage = PaymentPreimage.random(random);
+        BlindedPayments.PaymentPath path = BlindedPayments.create(List.of(), new BlindedPayments.Recipient(
+                w.payeeKey.publicKey(), Bytes.fromHex("01"), 1, 2 * amount, 18, BLOCK_HEIGHT + 2016), random);
+        Invoice invoice = signer.sign(InvoiceBuilder.forRequest(invreq)
+                .createdAt(w.clock.instant().getEpochSecond())
+                .relativeExpiry(90)
+                .paymentHash(preimage.paymentHash())
+                .amountMsat(amount)
+                .features(Features.EMPTY)
+                .nodeId(w.payeeKey.publicKey())
+                .paths(List.of(path))
+                .build());
+        Bytes replyContext = Bytes.wrap(Bytes32.random(random).toArray());
+        List<InboundOnionMessage> replies = new CopyOnWriteArrayList<>();
+        w.payeeNode.inbound()
+                .filter(m -> m.pathId().isPresent() && signer.recognise(m.pathId().get(), replyContext))
+                .subscribe(replies::add);
+        OnionMessagePayload payload = OnionMessagePayload.ofInvoice(invoice.tlvBytes())
+                .withReplyPath(signer.replyPath(List.of(), replyContext));
+        w.payeeNode.send(new OnionMessages.Destination.Path(invreq.invreqPaths().orElseThrow().get(0)), payload).block();
+        return new Delivery(invoice, replies);
+    }
+
     @Test
     void an_invoice_for_less_than_we_asked_breaks_a_reader_rule_and_is_refused() {
-        World[] w = new World[1];
-        StepVerifier.withVirtualTime(() -> {
-            w[0] = new World();
-            OurInvoiceRequest ours = w[0].payer.createInvoiceRequest(Payer.Params.of(5_000, "x")).block();
-            // sendinvoice allows a lower amount; BOLT 12's reader of an invoice rejects it.
-            return w[0].payee.send(SendInvoiceRequest.of(ours.bolt12(), "lower").withAmountMsat(4_000));
-        })
-                .expectErrorSatisfies(e -> {
-                    SendInvoiceException s = (SendInvoiceException) e;
-                    assertEquals(1004, s.code());
-                    assertEquals(Bolt12Field.INVOICE_AMOUNT,
-                            ((SendInvoiceException.InvoiceErrorReceived) s.data().orElseThrow()).erroneousField().getAsLong());
-                })
-                .verify();
+        World w = new World(VirtualTimeScheduler.create(), invoice -> Optional.empty());
+        OurInvoiceRequest ours = w.payer.createInvoiceRequest(Payer.Params.of(5_000, "x")).block();
+        // Our sendinvoice refuses to write it; a payee that does must get an invoice_error.
+        Delivery d = deliver(w, ours, 4_000);
+        assertEquals(OptionalLong.of(Bolt12Field.INVOICE_AMOUNT), d.error().erroneousField());
+        OurInvoiceRequest after = w.payer.list(false).blockFirst();
+        assertEquals(PayerOutcome.Status.REFUSED, after.lastOutcome().orElseThrow().status());
+        assertTrue(after.lastOutcome().get().detail().startsWith("invoice_amount (170)"), after.lastOutcome().get().detail());
+        assertTrue(after.active(), "a refused invoice does not use the request");
+    }
+
+    /**
+     * One payment hangs (its payee never answers the HTLC); an invoice for another request that must
+     * be refused is answered at once all the same: no virtual time passes. Before the payer handled
+     * invoices one at a time, the refusal waited behind the hanging payment.
+     */
+    @Test
+    void a_refusable_invoice_is_answered_at_once_while_another_payment_hangs() {
+        AtomicInteger started = new AtomicInteger();
+        World w = new World(VirtualTimeScheduler.create(), invoice -> Optional.empty(),
+                sender -> invoice -> Mono.<Bytes32>never().doOnSubscribe(s -> started.incrementAndGet()));
+        OurInvoiceRequest hanging = w.payer.createInvoiceRequest(Payer.Params.of(5_000, "hangs")).block();
+        w.payee.send(SendInvoiceRequest.of(hanging.bolt12(), "hangs")).subscribe();
+        assertEquals(1, started.get(), "the first payment is in flight");
+
+        OurInvoiceRequest other = w.payer.createInvoiceRequest(Payer.Params.of(7_000, "other")).block();
+        Delivery d = deliver(w, other, 6_000);
+        assertEquals(OptionalLong.of(Bolt12Field.INVOICE_AMOUNT), d.error().erroneousField());
+        assertEquals(1, started.get(), "still hanging, and nothing else was paid");
+        assertEquals(PayerOutcome.Status.PAYING,
+                w.payer.list(false).filter(r -> r.invreqId().equals(hanging.invreqId())).blockFirst()
+                        .lastOutcome().orElseThrow().status());
+    }
+
+    /**
+     * Two invoices for the same single-use request while the first payment is held: the second waits
+     * behind it (one request, one payment at a time), then finds the request used and is not paid.
+     */
+    @Test
+    void invoices_for_one_request_are_paid_one_after_another() {
+        Sinks.Empty<Void> release = Sinks.empty();
+        AtomicInteger started = new AtomicInteger();
+        World w = new World(VirtualTimeScheduler.create(), invoice -> Optional.empty(),
+                sender -> invoice -> {
+                    started.incrementAndGet();
+                    return release.asMono().then(sender.pay(invoice));
+                });
+        OurInvoiceRequest ours = w.payer.createInvoiceRequest(Payer.Params.of(5_000, "once")).block();
+        var first = w.payee.send(SendInvoiceRequest.of(ours.bolt12(), "first")).toFuture();
+        var second = w.payee.send(SendInvoiceRequest.of(ours.bolt12(), "second")).toFuture();
+        assertEquals(1, started.get(), "the second waits behind the first");
+
+        release.tryEmitEmpty();
+
+        assertEquals(InvoiceStatus.PAID, first.getNow(null).status());
+        assertFalse(second.isDone(), "the request is used: the second invoice is not paid");
+        assertEquals(1, started.get());
+        assertEquals(InvoiceStatus.UNPAID, w.invoices.findByLabel("second").block().status());
+    }
+
+    /** A policy (host code) that throws costs that invoice only: the next one is paid. */
+    @Test
+    void an_invoice_whose_handling_throws_does_not_stop_the_payer() {
+        AtomicInteger calls = new AtomicInteger();
+        World w = new World(VirtualTimeScheduler.create(), invoice -> {
+            if (calls.getAndIncrement() == 0) {
+                throw new IllegalStateException("policy bug");
+            }
+            return Optional.empty();
+        });
+        OurInvoiceRequest a = w.payer.createInvoiceRequest(Payer.Params.of(5_000, "a")).block();
+        var sendA = w.payee.send(SendInvoiceRequest.of(a.bolt12(), "a")).toFuture();
+        assertFalse(sendA.isDone(), "the invoice whose check threw got no answer");
+        OurInvoiceRequest b = w.payer.createInvoiceRequest(Payer.Params.of(6_000, "b")).block();
+        var sendB = w.payee.send(SendInvoiceRequest.of(b.bolt12(), "b")).toFuture();
+        assertEquals(InvoiceStatus.PAID, sendB.getNow(null).status());
+        assertEquals(2, calls.get());
+    }
+
+    /** Every stage of an invoice is logged at INFO, with the request id, and never the preimage. */
+    @Test
+    void the_payer_logs_each_stage_without_secrets() {
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                logged.add(r);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger jul = Logger.getLogger(Payer.class.getName());
+        jul.addHandler(handler);
+        try {
+            World w = new World(VirtualTimeScheduler.create(), invoice -> Optional.empty());
+            OurInvoiceRequest ours = w.payer.createInvoiceRequest(Payer.Params.of(5_000, "logged")).block();
+            w.payee.send(SendInvoiceRequest.of(ours.bolt12(), "logged")).subscribe();
+            OurInvoiceRequest refusedOne = w.payer.createInvoiceRequest(Payer.Params.of(5_000, "refused")).block();
+            deliver(w, refusedOne, 1);
+
+            List<String> lines = logged.stream().filter(r -> r.getLevel() == java.util.logging.Level.INFO)
+                    .map(r -> java.text.MessageFormat.format(r.getMessage(), r.getParameters())).toList();
+            String id = ours.invreqId().toHex();
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("invoice received for invoice_request " + id)
+                    && l.contains(w.payeeKey.publicKey().toHex()) && l.contains("5000 msat")), lines.toString());
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("paying invoice") && l.contains(id)), lines.toString());
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("paid invoice") && l.contains(id)), lines.toString());
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("refused invoice")
+                    && l.contains(refusedOne.invreqId().toHex()) && l.contains("invoice_amount (170)")), lines.toString());
+            String preimage = w.invoices.findByLabel("logged").block().paymentPreimage().orElseThrow().toHex();
+            assertTrue(lines.stream().noneMatch(l -> l.contains(preimage)), "no preimage in the log");
+            assertEquals(PayerOutcome.Status.PAID,
+                    w.payer.list(false).filter(r -> r.invreqId().equals(ours.invreqId())).blockFirst()
+                            .lastOutcome().orElseThrow().status());
+        } finally {
+            jul.removeHandler(handler);
+        }
     }
 
     @Test
@@ -186,14 +359,14 @@ class PayerTest {
         assertEquals(1, w[0].events.size());
     }
     /**
-     * Invoices that arrive while the payer is still paying another are queued, not lost: the first
-     * payment is held until nine more invoices (for other requests) have arrived; then all ten are
-     * paid without any resend (virtual time never advances).
+     * Invoices for different requests are paid concurrently: the first payment is held, the nine
+     * others (for other requests) are paid meanwhile, and the first once it is released. Nothing is
+     * resent (virtual time never advances).
      */
     @Test
-    void invoices_arriving_while_a_payment_is_in_flight_are_all_paid() throws Exception {
-        reactor.core.publisher.Sinks.Empty<Void> release = reactor.core.publisher.Sinks.empty();
-        java.util.concurrent.atomic.AtomicInteger payments = new java.util.concurrent.atomic.AtomicInteger();
+    void invoices_for_different_requests_are_paid_while_another_payment_is_in_flight() throws Exception {
+        Sinks.Empty<Void> release = Sinks.empty();
+        AtomicInteger payments = new AtomicInteger();
         World w = new World(VirtualTimeScheduler.create(), invoice -> Optional.empty(),
                 sender -> invoice -> payments.getAndIncrement() == 0 ? release.asMono().then(sender.pay(invoice))
                         : sender.pay(invoice));
@@ -203,13 +376,15 @@ class PayerTest {
             OurInvoiceRequest ours = w.payer.createInvoiceRequest(Payer.Params.of(1_000 + i, "queued " + i)).block();
             sends.add(w.payee.send(SendInvoiceRequest.of(ours.bolt12(), "queued-" + i)).toFuture());
         }
-        assertEquals(1, payments.get(), "the first payment holds the payer");
+        assertEquals(10, payments.get(), "every payment started");
+        assertFalse(sends.get(0).isDone(), "the first is held");
+        for (int i = 1; i < 10; i++) {
+            assertEquals(InvoiceStatus.PAID, sends.get(i).getNow(null).status(), "send " + i);
+        }
 
         release.tryEmitEmpty();
 
-        for (int i = 0; i < 10; i++) {
-            assertEquals(InvoiceStatus.PAID, sends.get(i).get(10, java.util.concurrent.TimeUnit.SECONDS).status(), "send " + i);
-        }
+        assertEquals(InvoiceStatus.PAID, sends.get(0).get(10, java.util.concurrent.TimeUnit.SECONDS).status());
         assertEquals(10, w.events.size());
     }
 }

@@ -4,6 +4,7 @@ import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.payer.InvoiceRequestStore;
 import dev.boltflow.core.payer.OurInvoiceRequest;
+import dev.boltflow.core.payer.PayerOutcome;
 import dev.boltflow.core.payer.memory.InMemoryInvoiceRequestStore;
 import java.util.function.UnaryOperator;
 import reactor.core.publisher.Flux;
@@ -50,5 +51,10 @@ final class RewritingRequests implements InvoiceRequestStore {
     @Override
     public Mono<OurInvoiceRequest> markPaid(Bytes32 invreqId) {
         return delegate.markPaid(invreqId);
+    }
+
+    @Override
+    public Mono<OurInvoiceRequest> recordOutcome(Bytes32 invreqId, PayerOutcome outcome) {
+        return delegate.recordOutcome(invreqId, outcome);
     }
 }

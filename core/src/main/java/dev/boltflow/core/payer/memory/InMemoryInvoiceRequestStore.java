@@ -4,6 +4,7 @@ import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.payer.InvoiceRequestStore;
 import dev.boltflow.core.payer.OurInvoiceRequest;
+import dev.boltflow.core.payer.PayerOutcome;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -75,6 +76,14 @@ public final class InMemoryInvoiceRequestStore implements InvoiceRequestStore {
                 return new Entry(v.order(), v.request().paid());
             });
             return e != null && changed[0] ? e.request() : null;
+        });
+    }
+
+    @Override
+    public Mono<OurInvoiceRequest> recordOutcome(Bytes32 invreqId, PayerOutcome outcome) {
+        return Mono.fromSupplier(() -> {
+            Entry e = byId.computeIfPresent(invreqId, (k, v) -> new Entry(v.order(), v.request().withOutcome(outcome)));
+            return e == null ? null : e.request();
         });
     }
 }
