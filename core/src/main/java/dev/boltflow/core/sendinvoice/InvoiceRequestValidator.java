@@ -7,6 +7,7 @@ import dev.boltflow.core.bolt12.Bolt12ParseException;
 import dev.boltflow.core.bolt12.Bolt12ParseException.Field;
 import dev.boltflow.core.bolt12.InvoiceRequest;
 import dev.boltflow.core.bytes.Bytes32;
+import dev.boltflow.core.bytes.U64;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -98,32 +99,35 @@ public final class InvoiceRequestValidator {
 
         long amount = amount(invreq, params);
         checkQuantity(invreq, params);
-        return new Accepted(invreq, amount, relativeExpiry(invreq, params, nowEpochSeconds));
+        return new Accepted(invreq, amount, relativeExpiryAt(invreq, params.timeoutSeconds(), nowEpochSeconds));
     }
 
     /**
-     * BOLT 12 invoice writer: "if invreq_amount is present: MUST set invoice_amount to invreq_amount".
-     * Core Lightning lets {@code amount_msat} replace it, and its payer refuses only an invoice_amount
-     * above invreq_amount ("invoice amount is too large"); we accept the same: equal or lower.
+     * BOLT 12 invoice writer: "if invreq_amount is present: MUST set invoice_amount to invreq_amount";
+     * and every reader of the invoice "MUST reject the invoice if invoice_amount is not equal to
+     * invreq_amount". Core Lightning lets {@code amount_msat} replace it (its payer refuses only an
+     * amount above invreq_amount); an invoice for any other amount is one every BOLT 12 payer must
+     * refuse, so we refuse the parameter instead: it may only repeat invreq_amount.
      */
     private static long amount(InvoiceRequest invreq, SendInvoiceRequest params) {
         long requested = invreq.invreqAmount().getAsLong(); // present: nonOfferViolations
-        if (params.amountMsat().isEmpty()) {
-            if (requested == 0) {
-                // Impl: an invoice for 0 msat cannot be paid (no HTLC carries 0 msat).
-                throw SendInvoiceException.invalidInvoiceRequest(Field.of(INVREQ_AMOUNT),
-                        "is 0 msat: there is nothing to invoice");
-            }
-            return requested;
+        if (requested == 0) {
+            // Impl: an invoice for 0 msat cannot be paid (no HTLC carries 0 msat).
+            throw SendInvoiceException.invalidInvoiceRequest(Field.of(INVREQ_AMOUNT),
+                    "is 0 msat: there is nothing to invoice");
         }
-        long amount = params.amountMsat().getAsLong();
-        if (Long.compareUnsigned(amount, requested) > 0) {
-            throw SendInvoiceException.invalidParam("amount_msat", amount + " msat is more than invreq_amount "
-                    + Long.toUnsignedString(requested) + " msat: payers refuse an invoice_amount above invreq_amount"
-                    + " (BOLT 12 invoice reader: MUST reject the invoice if invoice_amount is not equal to"
-                    + " invreq_amount)");
+        if (Long.compareUnsigned(requested, SendInvoiceRequest.MAX_AMOUNT_MSAT) > 0) {
+            throw SendInvoiceException.invalidInvoiceRequest(Field.of(INVREQ_AMOUNT), U64.toString(requested)
+                    + " msat is more than all the bitcoin there will ever be ("
+                    + SendInvoiceRequest.MAX_AMOUNT_MSAT + " msat): no payment can carry it");
         }
-        return amount;
+        if (params.amountMsat().isPresent() && params.amountMsat().getAsLong() != requested) {
+            throw SendInvoiceException.invalidParam("amount_msat", U64.toString(params.amountMsat().getAsLong())
+                    + " msat differs from invreq_amount " + U64.toString(requested) + " msat (BOLT 12, Requirements"
+                    + " for Invoices: MUST set invoice_amount to invreq_amount; a reader MUST reject the invoice if"
+                    + " invoice_amount is not equal to invreq_amount)");
+        }
+        return requested;
     }
 
     /**
@@ -141,18 +145,22 @@ public final class InvoiceRequestValidator {
                     + " invreq_quantity, and the invoice copies the request's fields unchanged (BOLT 12)");
         }
         if (inRequest.getAsLong() != q) {
-            throw SendInvoiceException.invalidParam("quantity", Long.toUnsignedString(q) + " differs from invreq_quantity "
-                    + Long.toUnsignedString(inRequest.getAsLong())
+            throw SendInvoiceException.invalidParam("quantity", U64.toString(q) + " differs from invreq_quantity "
+                    + U64.toString(inRequest.getAsLong())
                     + ": the invoice copies the request's fields unchanged (BOLT 12)");
         }
     }
 
     /**
-     * The timeout, or less so that the invoice expires no later than offer_absolute_expiry (Impl: no
-     * invoice should outlive the request it answers), and at least 1 s.
+     * The invoice's relative expiry if it is written at {@code nowEpochSeconds}: the timeout, or less so
+     * that the invoice expires no later than offer_absolute_expiry (Impl: no invoice should outlive the
+     * request it answers), and at least 1 s. A request that has expired by then is 1002.
      */
-    private static long relativeExpiry(InvoiceRequest invreq, SendInvoiceRequest params, long nowEpochSeconds) {
-        long seconds = params.timeoutSeconds();
+    public static long relativeExpiryAt(InvoiceRequest invreq, long timeoutSeconds, long nowEpochSeconds) {
+        if (invreq.isOfferExpired(nowEpochSeconds)) {
+            throw SendInvoiceException.offerExpired(invreq.offerAbsoluteExpiry().getAsLong(), nowEpochSeconds);
+        }
+        long seconds = timeoutSeconds;
         OptionalLong absolute = invreq.offerAbsoluteExpiry();
         if (absolute.isPresent()) {
             long left = absolute.getAsLong() - nowEpochSeconds; // not expired: absolute >= now (unsigned)

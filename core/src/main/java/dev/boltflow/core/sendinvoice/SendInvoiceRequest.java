@@ -1,5 +1,10 @@
 package dev.boltflow.core.sendinvoice;
 
+import dev.boltflow.core.bytes.U64;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -12,8 +17,10 @@ import java.util.OptionalLong;
  * {@link SendInvoiceException} with code -32602.
  *
  * @param invreq the {@code lnr1...} string, not blank
- * @param label the label of the invoice, any string (Core Lightning accepts any)
- * @param amountMsat what to invoice instead of {@code invreq_amount}; greater than zero when present
+ * @param label the label of the invoice: any Unicode text without NUL, at most {@value #MAX_LABEL_BYTES}
+ *        bytes of UTF-8 (what every store can hold; Core Lightning accepts any string)
+ * @param amountMsat must repeat {@code invreq_amount} when present (BOLT 12: {@code invoice_amount} is
+ *        {@code invreq_amount}); greater than zero and at most {@link #MAX_AMOUNT_MSAT}
  * @param timeout positive and at most 2^32-1 seconds (CLN's u32); {@code null} means 90 s
  * @param quantity must equal {@code invreq_quantity} when present (unsigned)
  */
@@ -23,6 +30,10 @@ public record SendInvoiceRequest(String invreq, String label, OptionalLong amoun
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(90);
     /** {@code timeout} is a u32 of seconds in Core Lightning, and the relative expiry a tu32. */
     public static final long MAX_TIMEOUT_SECONDS = 0xffffffffL;
+    /** 21 million bitcoin in msat: no amount above it can ever be paid. */
+    public static final long MAX_AMOUNT_MSAT = 2_100_000_000_000_000_000L;
+    /** The longest label, in bytes of UTF-8. */
+    public static final int MAX_LABEL_BYTES = 1024;
 
     public SendInvoiceRequest {
         if (invreq == null || invreq.isBlank()) {
@@ -31,10 +42,15 @@ public record SendInvoiceRequest(String invreq, String label, OptionalLong amoun
         if (label == null) {
             throw SendInvoiceException.invalidParam("label", "required: a unique label for the invoice");
         }
+        checkLabel(label);
         amountMsat = amountMsat == null ? OptionalLong.empty() : amountMsat;
         if (amountMsat.isPresent() && amountMsat.getAsLong() <= 0) {
             throw SendInvoiceException.invalidParam("amount_msat",
-                    "must be greater than 0 msat, got " + amountMsat.getAsLong());
+                    "must be greater than 0 msat, got " + U64.toString(amountMsat.getAsLong()));
+        }
+        if (amountMsat.isPresent() && amountMsat.getAsLong() > MAX_AMOUNT_MSAT) {
+            throw SendInvoiceException.invalidParam("amount_msat", "at most " + MAX_AMOUNT_MSAT
+                    + " msat (21 million bitcoin), got " + amountMsat.getAsLong());
         }
         timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
         if (timeout.isNegative() || timeout.isZero()) {
@@ -45,6 +61,29 @@ public record SendInvoiceRequest(String invreq, String label, OptionalLong amoun
                     "at most " + MAX_TIMEOUT_SECONDS + " seconds (a u32), got " + timeout.getSeconds());
         }
         quantity = quantity == null ? OptionalLong.empty() : quantity;
+    }
+
+    /**
+     * Labels are stored and shown as text: valid Unicode (no lone surrogate), no NUL (a C string or a
+     * PostgreSQL {@code text} cannot hold it), at most {@value #MAX_LABEL_BYTES} bytes of UTF-8.
+     */
+    private static void checkLabel(String label) {
+        if (label.indexOf('\0') >= 0) {
+            throw SendInvoiceException.invalidParam("label", "must not contain NUL (U+0000)");
+        }
+        java.nio.ByteBuffer utf8;
+        try {
+            utf8 = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(CharBuffer.wrap(label));
+        } catch (CharacterCodingException e) {
+            throw SendInvoiceException.invalidParam("label", "must be valid Unicode (it has a lone surrogate)");
+        }
+        if (utf8.remaining() > MAX_LABEL_BYTES) {
+            throw SendInvoiceException.invalidParam("label", "at most " + MAX_LABEL_BYTES + " bytes of UTF-8, got "
+                    + utf8.remaining());
+        }
     }
 
     /** Only the required parameters; the rest take their defaults. */

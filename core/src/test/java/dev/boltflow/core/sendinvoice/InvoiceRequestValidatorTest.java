@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.boltflow.core.bolt12.Bip353Name;
 import dev.boltflow.core.bolt12.Bolt12ParseException;
+import dev.boltflow.core.bolt12.Bolt12ParseException.Field;
 import dev.boltflow.core.bolt12.Bolt12String;
 import dev.boltflow.core.bolt12.ChainHashes;
 import dev.boltflow.core.bolt12.InvoiceRequest;
@@ -227,20 +228,36 @@ class InvoiceRequestValidatorTest {
         assertEquals(3600, accept(later, params(later).withTimeout(Duration.ofHours(2))).relativeExpirySeconds());
     }
 
+    /**
+     * BOLT 12: invoice_amount is invreq_amount, and every reader rejects any other: amount_msat may
+     * only repeat it (a lower one used to be accepted, giving an invoice every payer refuses).
+     */
     @Test
-    void amount_msat_defaults_to_invreq_amount_and_may_not_exceed_it() {
+    void amount_msat_defaults_to_invreq_amount_and_may_only_repeat_it() {
         TlvStream s = request(50_000);
         assertEquals(50_000, accept(s, params(s)).amountMsat());
         assertEquals(50_000, accept(s, params(s).withAmountMsat(50_000)).amountMsat());
-        assertEquals(49_999, accept(s, params(s).withAmountMsat(49_999)).amountMsat());
-        SendInvoiceException e = refused(() -> accept(s, params(s).withAmountMsat(50_001)));
-        assertEquals(SendInvoiceException.INVALID_PARAMS, e.code());
-        assertEquals(new InvalidParam("amount_msat", Optional.empty()), e.data().orElseThrow());
-        assertTrue(e.getMessage().contains("payers refuse"), e.getMessage());
-        // invreq_amount is unsigned: above 2^63 every positive amount_msat is lower.
-        TlvStream huge = request(-2L);
-        assertEquals(-2L, accept(huge, params(huge)).amountMsat());
-        assertEquals(Long.MAX_VALUE, accept(huge, params(huge).withAmountMsat(Long.MAX_VALUE)).amountMsat());
+        for (long other : new long[] {49_999, 50_001, 1}) {
+            SendInvoiceException e = refused(() -> accept(s, params(s).withAmountMsat(other)));
+            assertEquals(SendInvoiceException.INVALID_PARAMS, e.code());
+            assertEquals(new InvalidParam("amount_msat", Optional.empty()), e.data().orElseThrow());
+            assertTrue(e.getMessage().contains("MUST reject the invoice if invoice_amount is not equal to invreq_amount"),
+                    e.getMessage());
+        }
+    }
+
+    /** invreq_amount is unsigned, and nothing above 21 million bitcoin can be paid. */
+    @Test
+    void invreq_amount_above_21_million_bitcoin_is_refused() {
+        assertEquals(2_100_000_000_000_000_000L,
+                accept(request(2_100_000_000_000_000_000L), params(request(2_100_000_000_000_000_000L))).amountMsat());
+        for (long huge : new long[] {2_100_000_000_000_000_001L, Long.MAX_VALUE, -2L}) {
+            TlvStream s = request(huge);
+            SendInvoiceException e = refused(() -> accept(s, params(s)));
+            assertEquals(SendInvoiceException.INVALID_PARAMS, e.code());
+            assertEquals(new InvalidParam("invreq", Optional.of(Field.of(INVREQ_AMOUNT))), e.data().orElseThrow());
+            assertTrue(e.getMessage().contains(Long.toUnsignedString(huge) + " msat"), e.getMessage());
+        }
     }
 
     @Test

@@ -54,10 +54,25 @@ class SendInvoiceRequestTest {
     }
 
     @Test
-    void amount_must_be_positive() {
+    void amount_must_be_positive_and_at_most_21_million_bitcoin() {
         assertInvalid("amount_msat", () -> SendInvoiceRequest.of(INVREQ, "l").withAmountMsat(0));
         assertInvalid("amount_msat", () -> SendInvoiceRequest.of(INVREQ, "l").withAmountMsat(-1));
+        assertInvalid("amount_msat", () -> SendInvoiceRequest.of(INVREQ, "l").withAmountMsat(2_100_000_000_000_000_001L));
         assertEquals(1, SendInvoiceRequest.of(INVREQ, "l").withAmountMsat(1).amountMsat().getAsLong());
+        assertEquals(2_100_000_000_000_000_000L, SendInvoiceRequest.of(INVREQ, "l")
+                .withAmountMsat(2_100_000_000_000_000_000L).amountMsat().getAsLong());
+    }
+
+    /** Checked before anything is decoded or signed: -32602 naming the label, never -1 from the store. */
+    @Test
+    void label_is_text_without_nul_of_at_most_1024_bytes() {
+        assertInvalid("label", () -> SendInvoiceRequest.of(INVREQ, "a\0b"));
+        assertInvalid("label", () -> SendInvoiceRequest.of(INVREQ, "x".repeat(1025)));
+        assertInvalid("label", () -> SendInvoiceRequest.of(INVREQ, "\u00e9".repeat(513))); // 1026 bytes of UTF-8
+        assertInvalid("label", () -> SendInvoiceRequest.of(INVREQ, "lone \ud800 surrogate"));
+        assertEquals(1024, SendInvoiceRequest.of(INVREQ, "x".repeat(1024)).label().length());
+        assertEquals(512, SendInvoiceRequest.of(INVREQ, "\u00e9".repeat(512)).label().length());
+        assertEquals("\ud83d\udca1 ok", SendInvoiceRequest.of(INVREQ, "\ud83d\udca1 ok").label());
     }
 
     @Test
