@@ -19,6 +19,16 @@ public interface OnionMessenger {
      */
     Mono<Void> send(OnionMessages.Destination destination, OnionMessagePayload payload);
 
+    /**
+     * Makes the first hop towards {@code destination} ready without sending anything: a live
+     * connection or a known route is there already, or a connection is dialled now. A
+     * {@link #send} to it right after needs no dial. Fails as {@code send} would when there is no way
+     * there. By default there is nothing to prepare: {@code send} finds its way by itself.
+     */
+    default Mono<Void> reach(OnionMessages.Destination destination) {
+        return Mono.empty();
+    }
+
     /** Messages whose final hop is us, with the {@code path_id} of the blinded path they came on. */
     Flux<InboundOnionMessage> inbound();
 }

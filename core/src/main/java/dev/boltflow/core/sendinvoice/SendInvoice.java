@@ -34,18 +34,29 @@ import reactor.core.scheduler.Scheduler;
 /**
  * The sendinvoice use case: an {@code invoice_request} in, a signed and stored invoice sent as an
  * onion message, and one {@link Mono} that resolves on the first of the payment, an
- * {@code invoice_error} on our reply path, or the timeout.
+ * {@code invoice_error} on our reply path, or the invoice's expiry.
  *
- * <p>Steps: validate (1002 / -32602) → build and sign → store under the unique label (900) → send
- * with a {@code reply_path} (1003 when no destination is reachable) → wait (paid, 1004, 1005). The
- * waiter is registered before the message is written, because a reply can beat the write's
- * completion. Correlation is a hash lookup by payment hash (payments) and by reply
- * {@code path_id} (errors); both ids are HMACs under the node key, recognised without storage.
+ * <p>Steps: check the parameters and the request (-32602 / 1002) → reach the first reachable
+ * destination (1003 when none: nothing is stored) → build and sign, dated now → store under the
+ * unique label (900) → send with a {@code reply_path} → wait (paid, 1004, 1005). The waiter is
+ * registered before the message is written, because a reply can beat the write's completion.
+ * Correlation is a hash lookup by payment hash (payments) and by reply {@code path_id} (errors);
+ * both ids are HMACs under the node key, recognised without storage.
  *
- * <p>The outcome always agrees with the store: at the timeout the invoice is expired in the store
- * (atomically against {@code markPaid}), so a payment racing the timer either wins (the Mono reports
- * it paid) or is refused; and a payment accepted after the Mono stopped waiting still marks the
- * invoice paid — money received is never lost.
+ * <p><b>Timing.</b> A connection that must be dialled is dialled before the invoice is written, so
+ * the time spent dialling comes out of neither the wait nor the invoice's life: the invoice is dated
+ * when it is sent, its {@code invoice_relative_expiry} is the timeout (shortened to
+ * {@code offer_absolute_expiry}), and the wait starts once the invoice is handed to the first hop
+ * (as Core Lightning starts its timer) and ends when the invoice expires, the moment no payment can
+ * be accepted any more. Half-way there the invoice is sent once more, over the next path.
+ *
+ * <p>The outcome always agrees with the store: at the end this invoice (and only this one) is
+ * expired in the store, atomically against {@code markPaid}, so a payment racing the timer either
+ * wins (the Mono reports it paid) or is refused; and a payment accepted after the Mono stopped
+ * waiting still marks the invoice paid — money received is never lost.
+ *
+ * <p>Threads: CPU work (verifying, signing, blinding, HMACs) runs on {@code work}, and every answer
+ * from the store or the messenger is handed back there before more work is done on it.
  */
 public final class SendInvoice implements Disposable {
     private static final System.Logger LOG = System.getLogger(SendInvoice.class.getName());
@@ -89,8 +100,7 @@ public final class SendInvoice implements Disposable {
         this.timers = Objects.requireNonNull(timers, "timers");
         this.work = Objects.requireNonNull(work, "work");
         this.random = Objects.requireNonNull(random, "random");
-        this.inbound = messenger.inbound().subscribe(this::onInbound,
-                e -> LOG.log(Level.ERROR, "onion message stream failed; invoice_error replies are no longer seen", e));
+        this.inbound = InboundStreams.guarded(messenger::inbound, this::onInbound, timers, LOG, "invoice_error replies");
     }
 
     /** Sends that are waiting for an outcome now. */
@@ -119,16 +129,31 @@ public final class SendInvoice implements Disposable {
                 return Mono.error(SendInvoiceException.other(
                         "too many pending sendinvoice calls (limit " + config.maxPending() + ")", null));
             }
-            return Mono.fromCallable(() -> prepare(request))
+            return Mono.fromCallable(() -> check(request))
                     .subscribeOn(work)
+                    .flatMap(checked -> firstReachable(checked.destinations)
+                            .publishOn(work)
+                            .map(first -> prepare(checked, request, first)))
                     .flatMap(p -> store.create(p.newInvoice)
                             .onErrorMap(DuplicateLabelException.class,
                                     e -> SendInvoiceException.duplicateLabel(((DuplicateLabelException) e).existing()))
-                            .flatMap(stored -> await(p, stored, request.timeout())))
+                            .publishOn(work)
+                            .flatMap(stored -> await(p, stored)))
                     .onErrorMap(e -> !(e instanceof SendInvoiceException),
                             e -> SendInvoiceException.other(String.valueOf(e.getMessage()), e))
                     .doFinally(s -> pending.decrementAndGet());
         });
+    }
+
+    /** A request that passed every check, and where its invoice goes. */
+    private static final class Checked {
+        final InvoiceRequestValidator.Accepted accepted;
+        final List<OnionMessages.Destination> destinations;
+
+        Checked(InvoiceRequestValidator.Accepted accepted, List<OnionMessages.Destination> destinations) {
+            this.accepted = accepted;
+            this.destinations = destinations;
+        }
     }
 
     /** What {@link #send} prepares before anything is stored or sent. */
@@ -136,39 +161,69 @@ public final class SendInvoice implements Disposable {
         final Invoice invoice;
         final NewInvoice newInvoice;
         final List<OnionMessages.Destination> destinations;
+        /** The first destination found reachable: delivery starts there. */
+        final int firstReachable;
 
-        Prepared(Invoice invoice, NewInvoice newInvoice, List<OnionMessages.Destination> destinations) {
+        Prepared(Invoice invoice, NewInvoice newInvoice, List<OnionMessages.Destination> destinations,
+                int firstReachable) {
             this.invoice = invoice;
             this.newInvoice = newInvoice;
             this.destinations = destinations;
+            this.firstReachable = firstReachable;
         }
     }
 
-    private Prepared prepare(SendInvoiceRequest request) {
+    private Checked check(SendInvoiceRequest request) {
+        InvoiceRequestValidator.Accepted accepted = InvoiceRequestValidator.validate(request, config.chain(),
+                clock.instant().getEpochSecond());
+        return new Checked(accepted, destinations(accepted.invoiceRequest()));
+    }
+
+    /**
+     * The index of the first destination the messenger can reach (dialling it if it must); none is
+     * 1003 and nothing is stored. Core Lightning tries the invreq_paths in order.
+     */
+    private Mono<Integer> firstReachable(List<OnionMessages.Destination> destinations) {
+        List<Throwable> failures = new ArrayList<>();
+        return Flux.range(0, destinations.size())
+                .concatMap(i -> messenger.reach(destinations.get(i))
+                        .thenReturn(i)
+                        .onErrorResume(OnionMessengerException.class, e -> {
+                            synchronized (failures) {
+                                failures.add(e);
+                            }
+                            return Mono.empty();
+                        }))
+                .next()
+                .switchIfEmpty(Mono.error(() -> unreachable(destinations.size(), failures)));
+    }
+
+    private Prepared prepare(Checked checked, SendInvoiceRequest request, int firstReachable) {
         long now = clock.instant().getEpochSecond();
-        InvoiceRequestValidator.Accepted accepted = InvoiceRequestValidator.validate(request, config.chain(), now);
-        InvoiceRequest invreq = accepted.invoiceRequest();
+        InvoiceRequest invreq = checked.accepted.invoiceRequest();
+        // Dated now, after any dial; the request may have expired meanwhile (1002).
+        long relativeExpiry = InvoiceRequestValidator.relativeExpiryAt(invreq, request.timeoutSeconds(), now);
+        long amount = checked.accepted.amountMsat();
         PaymentPreimage preimage = PaymentPreimage.random(random);
         Bytes32 hash = preimage.paymentHash();
         BlindedPayments.PaymentPath path = BlindedPayments.create(config.paymentPathHops(),
                 new BlindedPayments.Recipient(signer.nodeId(), signer.pathId(paymentContext(hash)).bytes(),
-                        config.htlcMinimumMsat(), config.htlcMaximumMsat(), config.minFinalCltvExpiryDelta(),
+                        config.htlcMinimumMsat(), config.htlcMaximumFor(amount), config.minFinalCltvExpiryDelta(),
                         blockHeight.current() + config.paymentPathCltvExpiry()),
                 random);
         UnsignedInvoice unsigned = InvoiceBuilder.forRequest(invreq)
                 .createdAt(now)
-                .relativeExpiry(accepted.relativeExpirySeconds())
+                .relativeExpiry(relativeExpiry)
                 .paymentHash(hash)
-                .amountMsat(accepted.amountMsat())
+                .amountMsat(amount)
                 .features(config.invoiceFeatures())
                 .nodeId(signer.nodeId())
                 .paths(List.of(path))
                 .build();
         Invoice invoice = signer.sign(unsigned);
         NewInvoice newInvoice = new NewInvoice(request.label(), invreq.offerDescription(), preimage,
-                unsigned.expiresAt(), accepted.amountMsat(), invoice.encode(), Optional.empty(),
-                invreq.invreqPayerNote());
-        return new Prepared(invoice, newInvoice, destinations(invreq));
+                unsigned.expiresAt(), amount, invoice.encode(), Optional.empty(), invreq.invreqPayerNote());
+        return new Prepared(invoice, newInvoice, checked.destinations, firstReachable);
     }
 
     /** BOLT 12: "MUST use invreq_paths if present, otherwise MUST use invreq_payer_id as the node id". */
@@ -204,7 +259,7 @@ public final class SendInvoice implements Disposable {
         }
     }
 
-    private Mono<SendInvoiceResult> await(Prepared p, StoredInvoice stored, Duration timeout) {
+    private Mono<SendInvoiceResult> await(Prepared p, StoredInvoice stored) {
         Bytes32 hash = stored.paymentHash();
         Bytes replyContext = replyContext(hash);
         BlindedPath replyPath = signer.replyPath(config.replyPathIntermediates(), replyContext);
@@ -218,14 +273,9 @@ public final class SendInvoice implements Disposable {
                 // dispose() ran while this send was being prepared: it did not see this waiter.
                 w.outcome.tryEmitError(stopped());
             }
-            List<Mono<SendInvoiceResult>> racers = new ArrayList<>(4);
-            racers.add(w.outcome.asMono());
-            racers.add(deliver(w).then(Mono.never()));
-            racers.add(Mono.delay(timeout, timers).then(settleAtTimeout(w)));
-            if (config.resendAtHalfTimeout()) {
-                racers.add(Mono.delay(timeout.dividedBy(2), timers).then(resend(w)).then(Mono.never()));
-            }
-            return Mono.firstWithSignal(racers);
+            // The wait starts once the invoice is on its way (Core Lightning's timer does too).
+            Mono<SendInvoiceResult> afterSending = deliver(w, p.firstReachable).then(Mono.defer(() -> untilExpiry(w)));
+            return Mono.firstWithSignal(w.outcome.asMono(), afterSending);
         }).doFinally(s -> {
             byPaymentHash.remove(hash, w);
             byReplyPathId.remove(w.replyPathId, w);
@@ -233,12 +283,28 @@ public final class SendInvoice implements Disposable {
     }
 
     /**
-     * Hands the invoice to the first {@code parallelPaths} reachable destinations, in order (Core
-     * Lightning tries the invreq_paths in order). None reachable is 1003.
+     * Waits until the invoice expires (then no payment can be accepted: 1005 unless one just won),
+     * resending half-way there if configured. Timed by {@code timers}, from the clock the invoice is
+     * dated by.
      */
-    private Mono<Void> deliver(Waiter w) {
+    private Mono<SendInvoiceResult> untilExpiry(Waiter w) {
+        Duration left = Duration.ofMillis(Math.max(0, w.stored.expiresAt() * 1000 - clock.millis()));
+        Mono<SendInvoiceResult> end = Mono.delay(left, timers).then(settleAtExpiry(w));
+        if (!config.resendAtHalfTimeout()) {
+            return end;
+        }
+        Mono<SendInvoiceResult> resend = Mono.delay(left.dividedBy(2), timers).then(resend(w)).then(Mono.never());
+        return Mono.firstWithSignal(end, resend);
+    }
+
+    /**
+     * Hands the invoice to the first {@code parallelPaths} reachable destinations from {@code start}
+     * (the first one found reachable), in order (Core Lightning tries the invreq_paths in order).
+     * None reachable is 1003 (the invoice stays stored, payable until it expires).
+     */
+    private Mono<Void> deliver(Waiter w, int start) {
         List<Throwable> failures = new ArrayList<>();
-        return Flux.range(0, w.destinations.size())
+        return Flux.range(start, w.destinations.size() - start)
                 .concatMap(i -> messenger.send(w.destinations.get(i), w.payload)
                         .thenReturn(i)
                         .onErrorResume(OnionMessengerException.class, e -> {
@@ -249,11 +315,10 @@ public final class SendInvoice implements Disposable {
                         }))
                 .take(config.parallelPaths())
                 .collectList()
+                .publishOn(work)
                 .flatMap(used -> {
                     if (used.isEmpty()) {
-                        Throwable last = failures.isEmpty() ? null : failures.get(failures.size() - 1);
-                        return Mono.error(SendInvoiceException.unreachable(
-                                "no reachable destination among " + w.destinations.size() + ": " + summary(failures), last));
+                        return Mono.error(unreachable(w.destinations.size() - start, failures));
                     }
                     w.lastUsed = used.get(used.size() - 1);
                     return Mono.empty();
@@ -263,34 +328,38 @@ public final class SendInvoice implements Disposable {
     /**
      * BOLT 4, Onion Messages: SHOULD retry via another path when no response came. Sends once more
      * over the next reachable destination after the last one used (wrapping round, so a single path
-     * is tried again). A failure here changes nothing: the timeout still decides.
+     * is tried again). A failure here changes nothing: the expiry still decides. Reads the last
+     * destination used when it runs, not when the wait is assembled.
      */
     private Mono<Void> resend(Waiter w) {
-        int n = w.destinations.size();
-        int start = w.lastUsed + 1;
-        return Flux.range(0, n)
-                .map(k -> (start + k) % n)
-                .concatMap(i -> messenger.send(w.destinations.get(i), w.payload).thenReturn(i)
-                        .onErrorResume(OnionMessengerException.class, e -> Mono.empty()))
-                .next()
-                .doOnNext(i -> w.lastUsed = i)
-                .then();
+        return Mono.defer(() -> {
+            int n = w.destinations.size();
+            int start = w.lastUsed + 1;
+            return Flux.range(0, n)
+                    .map(k -> (start + k) % n)
+                    .concatMap(i -> messenger.send(w.destinations.get(i), w.payload).thenReturn(i)
+                            .onErrorResume(OnionMessengerException.class, e -> Mono.empty()))
+                    .next()
+                    .doOnNext(i -> w.lastUsed = i)
+                    .then();
+        });
     }
 
     /**
-     * At the timeout, the store decides: expiring the invoice is atomic against {@code markPaid}, so
-     * either the payment already won (we report it paid) or no payment can win any more (1005).
+     * At the invoice's expiry, the store decides: expiring it is atomic against {@code markPaid}, so
+     * either the payment already won (we report it paid) or no payment can win any more (1005). Only
+     * this invoice is touched.
      */
-    private Mono<SendInvoiceResult> settleAtTimeout(Waiter w) {
+    private Mono<SendInvoiceResult> settleAtExpiry(Waiter w) {
         return Mono.defer(() -> {
             long nowMillis = clock.millis();
             long expiresAtMillis = w.stored.expiresAt() * 1000;
             if (nowMillis < expiresAtMillis) {
                 // Our timer ran ahead of the clock the invoice is dated by: wait for its expiry.
-                return Mono.delay(Duration.ofMillis(expiresAtMillis - nowMillis), timers).then(settleAtTimeout(w));
+                return Mono.delay(Duration.ofMillis(expiresAtMillis - nowMillis), timers).then(settleAtExpiry(w));
             }
-            return store.expire(nowMillis / 1000)
-                    .then(store.findByPaymentHash(w.stored.paymentHash()))
+            return store.expire(w.stored.paymentHash(), nowMillis / 1000)
+                    .publishOn(work)
                     .flatMap(current -> current.status() == InvoiceStatus.PAID
                             ? Mono.just(SendInvoiceResult.of(current))
                             : Mono.<SendInvoiceResult>empty())
@@ -320,7 +389,10 @@ public final class SendInvoice implements Disposable {
         try {
             decoded = InvoiceError.decode(error.get().toArray());
         } catch (DecodeException e) {
-            LOG.log(Level.INFO, "ignored a malformed invoice_error: {0}", e.getMessage());
+            // The payer answered, and not with a payment: end now, as Core Lightning does
+            // (invoice_error_hex), rather than wait for an expiry that can only bring 1005.
+            LOG.log(Level.INFO, "an invoice_error on our reply path does not decode: {0}", e.getMessage());
+            w.outcome.tryEmitError(SendInvoiceException.invoiceErrorUnparseable(error.get(), e.getMessage()));
             return;
         }
         w.outcome.tryEmitError(SendInvoiceException.invoiceErrorReceived(decoded));
@@ -353,6 +425,7 @@ public final class SendInvoice implements Disposable {
             }
             long now = clock.instant().getEpochSecond();
             return store.findByPaymentHash(hash)
+                    .publishOn(work)
                     .flatMap(invoice -> settle(invoice, payment, now))
                     .switchIfEmpty(reject(PaymentDecision.Reason.UNKNOWN_INVOICE, "no invoice with this payment hash"));
         });
@@ -371,7 +444,7 @@ public final class SendInvoice implements Disposable {
             return reject(PaymentDecision.Reason.WRONG_AMOUNT,
                     amount + " msat for an invoice of " + invoice.amountMsat() + " msat");
         }
-        return store.markPaid(invoice.paymentHash(), amount, now).flatMap(outcome -> {
+        return store.markPaid(invoice.paymentHash(), amount, now).publishOn(work).flatMap(outcome -> {
             switch (outcome.kind()) {
                 case PAID: {
                     StoredInvoice paid = outcome.invoice().orElseThrow();
@@ -405,17 +478,20 @@ public final class SendInvoice implements Disposable {
         return Bytes.wrap(REPLY_CONTEXT).concat(paymentHash.bytes());
     }
 
-    private static String summary(List<Throwable> failures) {
+    private static SendInvoiceException unreachable(int tried, List<Throwable> failures) {
         StringBuilder sb = new StringBuilder();
+        Throwable last = null;
         synchronized (failures) {
             for (Throwable t : failures) {
                 if (sb.length() > 0) {
                     sb.append("; ");
                 }
                 sb.append(t.getMessage());
+                last = t;
             }
         }
-        return sb.length() == 0 ? "none tried" : sb.toString();
+        return SendInvoiceException.unreachable("no reachable destination among " + tried + ": "
+                + (sb.length() == 0 ? "none tried" : sb.toString()), last);
     }
 
     private static SendInvoiceException stopped() {

@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param minFinalCltvExpiryDelta   our final CLTV delta, added to the path's aggregate delta
  * @param paymentPathCltvExpiry     blocks from now during which the payment path may be used
  * @param htlcMinimumMsat           smallest HTLC our payment path takes
- * @param htlcMaximumMsat           largest HTLC our payment path takes
+ * @param htlcMaximumMsat           largest HTLC our payment path ever takes; each invoice's path takes at
+ *                                  most twice its amount (what {@code acceptPayment} accepts), below this
  * @param invoiceFeatures           {@code invoice_features} we write
  * @param parallelPaths             how many {@code invreq_paths} entries get the invoice at once (1 is
  *                                  Core Lightning's behaviour; LDK sends to several)
@@ -49,6 +50,10 @@ public record SendInvoiceConfig(
         if (paymentPathCltvExpiry <= 0) {
             throw new IllegalArgumentException("paymentPathCltvExpiry must be positive");
         }
+        if (htlcMinimumMsat < 0 || htlcMaximumMsat < htlcMinimumMsat
+                || htlcMaximumMsat > SendInvoiceRequest.MAX_AMOUNT_MSAT * 2) {
+            throw new IllegalArgumentException("need 0 <= htlcMinimumMsat <= htlcMaximumMsat <= 2 x 21 million BTC");
+        }
         if (parallelPaths < 1) {
             throw new IllegalArgumentException("parallelPaths must be at least 1");
         }
@@ -57,10 +62,23 @@ public record SendInvoiceConfig(
         }
     }
 
-    /** Our node introduces both paths; 18-block final delta; 1 path at a time; 100,000 pending. */
+    /**
+     * Our node introduces both paths; 18-block final delta; HTLCs from 1 msat up to twice the invoice's
+     * amount; 1 path at a time; 100,000 pending.
+     */
     public static SendInvoiceConfig defaults(Bytes32 chain) {
-        return new SendInvoiceConfig(chain, List.of(), List.of(), 18, 2016, 1, 0x7fffffffffffffffL,
+        return new SendInvoiceConfig(chain, List.of(), List.of(), 18, 2016, 1, SendInvoiceRequest.MAX_AMOUNT_MSAT * 2,
                 Features.EMPTY, 1, true, 100_000);
+    }
+
+    /**
+     * The {@code htlc_maximum_msat} of the payment path of an invoice for {@code amountMsat}: twice the
+     * amount (an HTLC above it would be refused: {@code acceptPayment} takes at most twice), within
+     * {@link #htlcMaximumMsat}, and never below {@link #htlcMinimumMsat}.
+     */
+    public long htlcMaximumFor(long amountMsat) {
+        long twice = amountMsat > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : amountMsat * 2;
+        return Math.max(htlcMinimumMsat, Math.min(twice, htlcMaximumMsat));
     }
 
     public SendInvoiceConfig withParallelPaths(int n) {

@@ -35,6 +35,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import dev.boltflow.core.crypto.PaymentPreimage;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -56,10 +58,11 @@ class SendInvoiceTest {
 
     private final SecureRandom random = new SecureRandom();
 
-    /** Counts every send attempt, by destination, before handing it to the real messenger. */
+    /** Counts every send and reach attempt, by destination, before handing it to the real messenger. */
     static final class CountingMessenger implements OnionMessenger {
         final OnionMessenger delegate;
         final List<OnionMessages.Destination> attempts = new CopyOnWriteArrayList<>();
+        final List<OnionMessages.Destination> reached = new CopyOnWriteArrayList<>();
 
         CountingMessenger(OnionMessenger delegate) {
             this.delegate = delegate;
@@ -70,6 +73,14 @@ class SendInvoiceTest {
             return Mono.defer(() -> {
                 attempts.add(destination);
                 return delegate.send(destination, payload);
+            });
+        }
+
+        @Override
+        public Mono<Void> reach(OnionMessages.Destination destination) {
+            return Mono.defer(() -> {
+                reached.add(destination);
+                return delegate.reach(destination);
             });
         }
 
@@ -96,14 +107,20 @@ class SendInvoiceTest {
         final Disposable inbox;
 
         World(boolean payeeNoConnect, boolean introReachable) {
+            this(payeeNoConnect, introReachable, m -> m, s -> s);
+        }
+
+        /** @param wrapMessenger, wrapSigner stand between the service and the payee's real ones */
+        World(boolean payeeNoConnect, boolean introReachable, UnaryOperator<OnionMessenger> wrapMessenger,
+                UnaryOperator<NodeSigner> wrapSigner) {
             payee = net.addNode(payeeKey, true, payeeNoConnect);
             payer = net.addNode(payerKey, false, true);
             intro = net.addNode(introKey, introReachable, false);
             net.connect(intro.nodeId(), payer.nodeId());
-            messenger = new CountingMessenger(payee);
+            messenger = new CountingMessenger(wrapMessenger.apply(payee));
             service = new SendInvoice(SendInvoiceConfig.defaults(ChainHashes.REGTEST), store, messenger,
-                    new LocalNodeSigner(payeeKey, random), () -> BLOCK_HEIGHT, new SchedulerClock(vts, EPOCH), vts,
-                    Schedulers.immediate(), random);
+                    wrapSigner.apply(new LocalNodeSigner(payeeKey, random)), () -> BLOCK_HEIGHT,
+                    new SchedulerClock(vts, EPOCH), vts, Schedulers.immediate(), random);
             inbox = payer.inbound().subscribe(payerInbox::add);
         }
 
@@ -276,9 +293,16 @@ class SendInvoiceTest {
             BlindedPath p2 = new ReplyPaths(w[0].payerKey).create(List.of(w[0].intro.nodeId()), Bytes.fromHex("02"), random);
             return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(List.of(p1, p2)), "nowhere"));
         })
-                .expectErrorSatisfies(e -> assertEquals(1003, ((SendInvoiceException) e).code()))
+                .expectErrorSatisfies(e -> {
+                    assertEquals(1003, ((SendInvoiceException) e).code());
+                    assertTrue(e.getMessage().startsWith("Failed: could not route, could not connect: no reachable"
+                            + " destination among 2: "), e.getMessage());
+                    assertInstanceOf(OnionMessengerException.class, e.getCause());
+                })
                 .verify();
-        assertEquals(2, w[0].messenger.attempts.size());
+        assertEquals(2, w[0].messenger.reached.size(), "both paths tried");
+        assertEquals(0, w[0].messenger.attempts.size(), "nothing sent");
+        assertEquals(null, w[0].store.findByLabel("nowhere").block(), "nothing stored: the label stays free");
     }
 
     @Test
@@ -523,6 +547,219 @@ class SendInvoiceTest {
         assertEquals(null, w[0].store.findByLabel("after").block());
         // Money is never refused for being late: the stored invoice is still payable.
         assertInstanceOf(PaymentDecision.Settle.class, w[0].pay(w[0].receivedInvoice(invreq[0]), AMOUNT));
+    }
+
+    /** A signed invoice_request whose invreq_paths are two distinct paths to the payer, both reachable. */
+    private static List<BlindedPath> twoPaths(World w, SecureRandom random) {
+        BlindedPath p1 = new ReplyPaths(w.payerKey).create(List.of(w.intro.nodeId()), Bytes.fromHex("01"), random);
+        BlindedPath p2 = new ReplyPaths(w.payerKey).create(List.of(w.intro.nodeId()), Bytes.fromHex("02"), random);
+        return List.of(p1, p2);
+    }
+
+    /**
+     * BOLT 4: SHOULD retry via another path. With two reachable invreq_paths the first copy goes to
+     * the first path and the resend at half the timeout to the second. (The resend used to read the
+     * last path used when the wait was assembled, before the first send set it: both went to the first.)
+     */
+    @Test
+    void the_resend_goes_to_the_next_path() {
+        World[] w = holder();
+        List<List<BlindedPath>> paths = new ArrayList<>();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            paths.add(twoPaths(w[0], random));
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(paths.get(0)), "two-paths"));
+        })
+                .expectSubscription()
+                .then(() -> assertEquals(List.of(new OnionMessages.Destination.Path(paths.get(0).get(0))),
+                        w[0].messenger.attempts))
+                .thenAwait(TIMEOUT.dividedBy(2))
+                .then(() -> assertEquals(List.of(new OnionMessages.Destination.Path(paths.get(0).get(0)),
+                        new OnionMessages.Destination.Path(paths.get(0).get(1))), w[0].messenger.attempts))
+                .thenCancel()
+                .verify(Duration.ofSeconds(10));
+        assertEquals(2, w[0].payerInbox.size(), "both copies arrived");
+    }
+
+    /** A messenger whose first hop takes {@code dial} of virtual time to connect to, once. */
+    private static UnaryOperator<OnionMessenger> slowDial(Duration dial, VirtualTimeScheduler vts) {
+        return real -> new OnionMessenger() {
+            volatile boolean connected;
+
+            private Mono<Void> connect() {
+                return connected ? Mono.empty() : Mono.delay(dial, vts).doOnNext(x -> connected = true).then();
+            }
+
+            @Override
+            public Mono<Void> reach(OnionMessages.Destination d) {
+                return connect().then(real.reach(d));
+            }
+
+            @Override
+            public Mono<Void> send(OnionMessages.Destination d, OnionMessagePayload payload) {
+                return connect().then(real.send(d, payload));
+            }
+
+            @Override
+            public Flux<InboundOnionMessage> inbound() {
+                return real.inbound();
+            }
+        };
+    }
+
+    /**
+     * A 20 s dial eats into neither the wait nor the invoice's life: the invoice is dated after the
+     * dial, and the send ends when it expires, 20 s + the timeout after the call.
+     */
+    @Test
+    void the_wait_starts_once_the_invoice_is_sent_and_ends_when_it_expires() {
+        Duration dial = Duration.ofSeconds(20);
+        World[] w = holder();
+        String[] invreq = new String[1];
+        StepVerifier.withVirtualTime(() -> {
+            VirtualTimeScheduler vts = VirtualTimeScheduler.get();
+            w[0] = new World(false, true, slowDial(dial, vts), s -> s);
+            invreq[0] = w[0].invreq();
+            return w[0].service.send(SendInvoiceRequest.of(invreq[0], "dialled"));
+        })
+                .expectSubscription()
+                .expectNoEvent(dial.plus(TIMEOUT).minusNanos(1))
+                .then(() -> {
+                    Invoice invoice = w[0].receivedInvoice(invreq[0]);
+                    assertEquals(EPOCH.getEpochSecond() + dial.getSeconds(), invoice.invoiceCreatedAt().getAsLong());
+                    assertEquals(TIMEOUT.getSeconds(), invoice.invoiceRelativeExpiry().getAsLong());
+                })
+                .thenAwait(Duration.ofNanos(1))
+                .expectErrorSatisfies(e -> assertEquals(1005, ((SendInvoiceException) e).code()))
+                .verify(Duration.ofSeconds(10));
+        assertEquals(InvoiceStatus.EXPIRED, w[0].stored("dialled"));
+    }
+
+    /** offer_absolute_expiry 30 s away shortens the invoice's life, and the send ends with it: 1005 at 30 s. */
+    @Test
+    void an_invoice_shortened_by_offer_absolute_expiry_ends_the_send_when_it_expires() {
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(
+                    new TlvRecord(Bolt12Field.OFFER_ABSOLUTE_EXPIRY, tu64(EPOCH.getEpochSecond() + 30))), "short"));
+        })
+                .expectSubscription()
+                .expectNoEvent(Duration.ofSeconds(30).minusNanos(1))
+                .thenAwait(Duration.ofNanos(1))
+                .expectErrorSatisfies(e -> assertEquals(1005, ((SendInvoiceException) e).code()))
+                .verify(Duration.ofSeconds(10));
+        assertEquals(EPOCH.getEpochSecond() + 30, w[0].store.findByLabel("short").block().expiresAt());
+    }
+
+    /** The timeout expires its own invoice only: another unpaid invoice that is due stays as it is. */
+    @Test
+    void a_timeout_expires_only_its_own_invoice() {
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            w[0].store.create(new NewInvoice("other", Optional.empty(), PaymentPreimage.random(random),
+                    EPOCH.getEpochSecond() - 1, 1_000, "lni1other", Optional.empty(), Optional.empty())).block();
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "mine"));
+        })
+                .expectSubscription()
+                .thenAwait(TIMEOUT)
+                .expectErrorSatisfies(e -> assertEquals(1005, ((SendInvoiceException) e).code()))
+                .verify(Duration.ofSeconds(10));
+        assertEquals(InvoiceStatus.EXPIRED, w[0].stored("mine"));
+        assertEquals(InvoiceStatus.UNPAID, w[0].stored("other"), "left to the sweeper");
+    }
+
+    /** Bytes on our reply path that are no invoice_error still end the send: 1004 with invoice_error_hex. */
+    @Test
+    void an_unparseable_invoice_error_is_1004_with_its_hex() {
+        World[] w = holder();
+        Bytes garbage = Bytes.fromHex("05ff00");
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "garbled"));
+        })
+                .expectSubscription()
+                .then(() -> w[0].payer.send(new OnionMessages.Destination.Path(w[0].replyPath()),
+                        OnionMessagePayload.ofInvoiceError(garbage)).block())
+                .expectErrorSatisfies(e -> {
+                    SendInvoiceException s = (SendInvoiceException) e;
+                    assertEquals(1004, s.code());
+                    assertEquals(java.util.Map.of("invoice_error_hex", garbage.toHex()), s.data().orElseThrow().toMap());
+                })
+                .verify(Duration.ofSeconds(10));
+    }
+
+    /**
+     * A handler that throws on one inbound message does not end the stream: the signer throws for the
+     * first invoice_error, and a later one for another send still resolves it (1004).
+     */
+    @Test
+    void a_message_whose_handling_throws_does_not_stop_later_replies() {
+        AtomicInteger throwsLeft = new AtomicInteger(1);
+        UnaryOperator<NodeSigner> flaky = real -> new NodeSigner() {
+            @Override
+            public dev.boltflow.core.crypto.PublicKey nodeId() {
+                return real.nodeId();
+            }
+
+            @Override
+            public Invoice sign(dev.boltflow.core.bolt12.UnsignedInvoice invoice) {
+                return real.sign(invoice);
+            }
+
+            @Override
+            public Bytes32 pathId(Bytes context) {
+                return real.pathId(context);
+            }
+
+            @Override
+            public boolean recognise(Bytes pathId, Bytes context) {
+                if (throwsLeft.getAndDecrement() > 0) {
+                    throw new IllegalStateException("signer hiccup");
+                }
+                return real.recognise(pathId, context);
+            }
+
+            @Override
+            public BlindedPath replyPath(List<dev.boltflow.core.crypto.PublicKey> intermediates, Bytes context) {
+                return real.replyPath(intermediates, context);
+            }
+
+            @Override
+            public dev.boltflow.core.crypto.PublicKey payerId(Bytes invreqMetadata) {
+                return real.payerId(invreqMetadata);
+            }
+
+            @Override
+            public Signature signInvoiceRequest(TlvStream unsigned, Bytes invreqMetadata) {
+                return real.signInvoiceRequest(unsigned, invreqMetadata);
+            }
+
+            @Override
+            public dev.boltflow.core.onion.BlindedPayments.ReceivedPayment decryptPaymentData(
+                    dev.boltflow.core.crypto.PublicKey pathKey, Bytes data) {
+                return real.decryptPaymentData(pathKey, data);
+            }
+        };
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World(false, true, m -> m, flaky);
+            return Flux.merge(w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "first"))
+                            .onErrorResume(e -> Mono.empty()),
+                    w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "second")));
+        })
+                .expectSubscription()
+                .then(() -> {
+                    BlindedPath first = w[0].payerInbox.get(0).payload().replyPath().orElseThrow();
+                    BlindedPath second = w[0].payerInbox.get(1).payload().replyPath().orElseThrow();
+                    OnionMessagePayload no = OnionMessagePayload.ofInvoiceError(Bytes.wrap(InvoiceError.of("no").encode()));
+                    w[0].payer.send(new OnionMessages.Destination.Path(first), no).block(); // its handling throws
+                    w[0].payer.send(new OnionMessages.Destination.Path(second), no).block();
+                })
+                .expectErrorSatisfies(e -> assertEquals(1004, ((SendInvoiceException) e).code()))
+                .verify(Duration.ofSeconds(10));
+        assertEquals(0, throwsLeft.get() + 1, "the signer threw once");
     }
 
     private static PaymentDecision.Reason reason(PaymentDecision d) {

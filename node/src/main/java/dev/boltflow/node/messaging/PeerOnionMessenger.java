@@ -342,19 +342,53 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
                 return build(List.of(), destination, payload)
                         .flatMap(out -> reach(firstHopNode(out)).flatMap(c -> write(c, out)));
             }
-            Optional<PeerConnection> direct = usablePeer(target);
-            if (direct.isPresent()) {
-                return buildAndWrite(direct.get(), List.of(), destination, payload);
-            }
-            Optional<List<PublicKey>> route = route(target);
-            if (route.isPresent()) {
-                PeerConnection first = usablePeer(route.get().get(0)).orElse(null);
-                if (first != null) {
-                    return buildAndWrite(first, route.get(), destination, payload);
-                }
-            }
-            return dial(target).flatMap(c -> buildAndWrite(c, List.of(), destination, payload));
+            return firstHop(target).flatMap(h -> buildAndWrite(h.connection(), h.intermediates(), destination, payload));
         }).subscribeOn(cpu).publishOn(cpu); // the write completes on an event loop: hand the caller back to cpu
+    }
+
+    /**
+     * Dials now if a {@link #send} to {@code destination} would have to: afterwards it goes out over a
+     * live connection. A path we introduce ourselves is left to {@code send} (its next hop is known
+     * only once our own hop is decrypted).
+     */
+    @Override
+    public Mono<Void> reach(OnionMessages.Destination destination) {
+        Objects.requireNonNull(destination, "destination");
+        return Mono.defer(() -> {
+            if (disposed) {
+                return Mono.<Void>error(new IllegalStateException("the onion messenger is disposed"));
+            }
+            PublicKey target = target(destination);
+            if (target.equals(us)) {
+                return destination instanceof OnionMessages.Destination.Node
+                        ? Mono.<Void>error(failure(Reason.INVALID_DESTINATION, "the destination is our own node", null))
+                        : Mono.<Void>empty();
+            }
+            return firstHop(target).then();
+        }).subscribeOn(cpu).publishOn(cpu);
+    }
+
+    /** The connection a message to {@code target} leaves on, and the nodes between it and the target. */
+    private record FirstHop(PeerConnection connection, List<PublicKey> intermediates) {
+    }
+
+    /**
+     * In order: a live connection to {@code target}; a route over links whose first node is a live
+     * peer; a new connection to {@code target} (unless noConnect).
+     */
+    private Mono<FirstHop> firstHop(PublicKey target) {
+        Optional<PeerConnection> direct = usablePeer(target);
+        if (direct.isPresent()) {
+            return Mono.just(new FirstHop(direct.get(), List.of()));
+        }
+        Optional<List<PublicKey>> route = route(target);
+        if (route.isPresent()) {
+            PeerConnection first = usablePeer(route.get().get(0)).orElse(null);
+            if (first != null) {
+                return Mono.just(new FirstHop(first, route.get()));
+            }
+        }
+        return dial(target).map(c -> new FirstHop(c, List.of()));
     }
 
     private static PublicKey target(OnionMessages.Destination destination) {

@@ -150,23 +150,35 @@ public final class InMemoryOnionNetwork {
             return Mono.fromRunnable(() -> sendNow(destination, payload));
         }
 
-        private void sendNow(OnionMessages.Destination destination, OnionMessagePayload payload) {
-            PublicKey target = target(destination);
-            List<PublicKey> intermediates = List.of();
-            if (!target.equals(nodeId())) {
-                Optional<List<PublicKey>> route = route(nodeId(), target);
-                if (route.isPresent()) {
-                    intermediates = route.get();
-                } else if (noConnect) {
-                    throw new OnionMessengerException(OnionMessengerException.Reason.NO_ROUTE,
-                            "no onion-message route to " + target + " and connecting is disabled");
-                } else if (nodes.containsKey(target) && nodes.get(target).reachable) {
-                    connect(nodeId(), target);
-                } else {
-                    throw new OnionMessengerException(OnionMessengerException.Reason.CONNECT_FAILED,
-                            "no onion-message route to " + target + " and no address to connect to");
-                }
+        /** Finds a route to the destination's first node, or connects to it (unless noConnect). */
+        @Override
+        public Mono<Void> reach(OnionMessages.Destination destination) {
+            return Mono.fromRunnable(() -> intermediates(target(destination)));
+        }
+
+        /** The nodes between us and {@code target}: a route, or none after connecting straight to it. */
+        private List<PublicKey> intermediates(PublicKey target) {
+            if (target.equals(nodeId())) {
+                return List.of();
             }
+            Optional<List<PublicKey>> route = route(nodeId(), target);
+            if (route.isPresent()) {
+                return route.get();
+            }
+            if (noConnect) {
+                throw new OnionMessengerException(OnionMessengerException.Reason.NO_ROUTE,
+                        "no onion-message route to " + target + " and connecting is disabled");
+            }
+            if (nodes.containsKey(target) && nodes.get(target).reachable) {
+                connect(nodeId(), target);
+                return List.of();
+            }
+            throw new OnionMessengerException(OnionMessengerException.Reason.CONNECT_FAILED,
+                    "no onion-message route to " + target + " and no address to connect to");
+        }
+
+        private void sendNow(OnionMessages.Destination destination, OnionMessagePayload payload) {
+            List<PublicKey> intermediates = intermediates(target(destination));
             OnionMessages.Outgoing out;
             try {
                 out = OnionMessages.build(key, intermediates, destination, payload, random);
