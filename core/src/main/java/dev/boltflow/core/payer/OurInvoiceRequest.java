@@ -48,6 +48,16 @@ public record OurInvoiceRequest(Bytes32 invreqId, String bolt12, Bytes metadata,
         return new OurInvoiceRequest(invreqId, bolt12, metadata, label, singleUse, active, used, Optional.of(outcome));
     }
 
+    /**
+     * An entry of {@code listinvoicerequests}: {@link #toMap()} plus boltflow's {@code last_outcome}
+     * (Core Lightning's entries allow additional fields; its other answers do not).
+     */
+    public java.util.Map<String, Object> toListEntry() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(toMap());
+        lastOutcome.ifPresent(o -> m.put("last_outcome", o.toMap()));
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
     /** Core Lightning's field names ({@code invoicerequest.json}). */
     public java.util.Map<String, Object> toMap() {
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
@@ -57,7 +67,6 @@ public record OurInvoiceRequest(Bytes32 invreqId, String bolt12, Bytes metadata,
         m.put("bolt12", bolt12);
         m.put("used", used);
         label.ifPresent(l -> m.put("label", l));
-        lastOutcome.ifPresent(o -> m.put("last_outcome", o.toMap()));
         return java.util.Collections.unmodifiableMap(m);
     }
 }

@@ -10,9 +10,10 @@ import java.util.Optional;
  * An invoice about to be stored: what {@link InvoiceStore#create} needs. The store adds
  * {@code created_index} and the {@code unpaid} status.
  *
- * <p>Text fields must not contain U+0000 (PostgreSQL text cannot hold it; every adapter refuses it the
- * same way) and the label is at most {@value #MAX_LABEL_BYTES} UTF-8 bytes (it carries a unique
- * index).
+ * <p>The label and the bolt12 string must not contain U+0000 and the label is at most
+ * {@value #MAX_LABEL_BYTES} UTF-8 bytes (it carries a unique index). The description and the payer
+ * note are a remote payer's text: any string decoded from valid UTF-8, NUL included, which every
+ * adapter must keep exactly.
  *
  * @param label           unique label chosen by the caller
  * @param description     the offer's description, if any
@@ -41,7 +42,6 @@ public record NewInvoice(
             throw new IllegalArgumentException("label is longer than " + MAX_LABEL_BYTES + " UTF-8 bytes");
         }
         Objects.requireNonNull(description, "description");
-        description.ifPresent(d -> checkText("description", d));
         Objects.requireNonNull(preimage, "preimage");
         if (expiresAt < 0) {
             throw new IllegalArgumentException("expires_at must not be negative");
@@ -55,7 +55,6 @@ public record NewInvoice(
         }
         Objects.requireNonNull(localOfferId, "localOfferId");
         Objects.requireNonNull(invreqPayerNote, "invreqPayerNote");
-        invreqPayerNote.ifPresent(n -> checkText("invreq_payer_note", n));
     }
 
     /** SHA256(preimage), the invoice's {@code payment_hash}. */

@@ -32,8 +32,8 @@ public record SendInvoiceRequest(String invreq, String label, OptionalLong amoun
     public static final long MAX_TIMEOUT_SECONDS = 0xffffffffL;
     /** 21 million bitcoin in msat: no amount above it can ever be paid. */
     public static final long MAX_AMOUNT_MSAT = 2_100_000_000_000_000_000L;
-    /** The longest label, in bytes of UTF-8. */
-    public static final int MAX_LABEL_BYTES = 1024;
+    /** The longest label, in bytes of UTF-8 (what the store holds). */
+    public static final int MAX_LABEL_BYTES = NewInvoice.MAX_LABEL_BYTES;
 
     public SendInvoiceRequest {
         if (invreq == null || invreq.isBlank()) {

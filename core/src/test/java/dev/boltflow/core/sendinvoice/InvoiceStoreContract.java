@@ -426,6 +426,19 @@ public abstract class InvoiceStoreContract {
         assertEquals(InvoiceStatus.PAID, store.findByLabel("d").block(TIMEOUT).status());
     }
 
+    /** A remote payer's text can be any valid UTF-8, NUL included: it is stored and read back unchanged. */
+    @Test
+    void create_anyUtf8InDescriptionAndPayerNote_isKeptExactly() {
+        String text = "nul \u0000 tab \t emoji \ud83d\udca1 and \u00e9";
+        NewInvoice n = new NewInvoice("utf8", Optional.of(text), preimageFor("utf8"), LATER, 1_000, "lni1utf8",
+                Optional.empty(), Optional.of(text + " note"));
+        StoredInvoice created = create(n);
+        assertEquals(Optional.of(text), created.description());
+        StoredInvoice read = store.findByLabel("utf8").block(TIMEOUT);
+        assertEquals(Optional.of(text), read.description());
+        assertEquals(Optional.of(text + " note"), read.invreqPayerNote());
+    }
+
     @Test
     void expireOne_dueUnpaidInvoice_expiresOnlyThatOne() {
         StoredInvoice a = create(invoice("a", NOW));

@@ -295,7 +295,7 @@ public final class NodeRpc {
         boolean activeOnly = p.optionalBool("active_only").orElse(false);
         Flux<JsonNode> all = node.payer().list(activeOnly)
                 .filter(r -> id.isEmpty() || id.get().equals(r.invreqId()))
-                .map(r -> (JsonNode) JSON.valueToTree(r.toMap()));
+                .map(r -> (JsonNode) JSON.valueToTree(r.toListEntry()));
         return all.collectList().map(list -> (JsonNode) F.objectNode().set("invoicerequests", F.arrayNode().addAll(list)));
     }
 

@@ -64,7 +64,7 @@ public final class R2dbcInvoiceStore implements InvoiceStore {
 
     private static final String COLUMNS = "created_index, label, description, payment_hash, payment_preimage, status, "
             + "updated_index, expires_at, amount_msat, bolt12, local_offer_id, invreq_payer_note, pay_index, "
-            + "amount_received_msat, paid_at";
+            + "amount_received_msat, paid_at, description_utf8, invreq_payer_note_utf8";
     private static final String SELECT = "SELECT " + COLUMNS + " FROM invoices";
     private static final String BUMP = "UPDATE invoice_counters SET counter_value = counter_value + 1 WHERE counter_name = ";
     private static final String UNBUMP = "UPDATE invoice_counters SET counter_value = counter_value - 1 WHERE counter_name = ";
@@ -154,13 +154,14 @@ public final class R2dbcInvoiceStore implements InvoiceStore {
     public Mono<StoredInvoice> create(NewInvoice n) {
         Objects.requireNonNull(n, "invoice");
         Mono<StoredInvoice> insert = inTransaction(c -> update(c, BUMP + "'created'")
-                .then(update(c, "INSERT INTO invoices (created_index, label, description, payment_hash, payment_preimage, "
-                                + "status, expires_at, amount_msat, bolt12, bolt12_hash, local_offer_id, invreq_payer_note) "
+                .then(update(c, "INSERT INTO invoices (created_index, label, description_utf8, payment_hash, "
+                                + "payment_preimage, status, expires_at, amount_msat, bolt12, bolt12_hash, local_offer_id, "
+                                + "invreq_payer_note_utf8) "
                                 + "VALUES (" + COUNTER + "'created'), $1, $2, $3, $4, 'unpaid', $5, $6, $7, $8, $9, $10)",
-                        n.label(), orNull(n.description(), String.class), n.paymentHash().toArray(),
-                        n.preimage().reveal().toArray(), n.expiresAt(), n.amountMsat(), n.bolt12(), bolt12Hash(n.bolt12()),
-                        orNull(n.localOfferId().map(Bytes32::toArray), byte[].class),
-                        orNull(n.invreqPayerNote(), String.class)))
+                        n.label(), orNull(n.description().map(R2dbcInvoiceStore::utf8), byte[].class),
+                        n.paymentHash().toArray(), n.preimage().reveal().toArray(), n.expiresAt(), n.amountMsat(),
+                        n.bolt12(), bolt12Hash(n.bolt12()), orNull(n.localOfferId().map(Bytes32::toArray), byte[].class),
+                        orNull(n.invreqPayerNote().map(R2dbcInvoiceStore::utf8), byte[].class)))
                 .then(one(c, SELECT + " WHERE payment_hash = $1", n.paymentHash().toArray())), created -> List.of());
         return insert
                 .onErrorResume(R2dbcDataIntegrityViolationException.class, e -> findByLabel(n.label())
@@ -444,7 +445,7 @@ public final class R2dbcInvoiceStore implements InvoiceStore {
                 : Optional.of(new InvoicePayment(payIndex, row.get(13, Long.class), row.get(14, Long.class)));
         return new StoredInvoice(
                 row.get(1, String.class),
-                Optional.ofNullable(row.get(2, String.class)),
+                text(row, 15, 2),
                 Bytes32.wrap(row.get(3, byte[].class)),
                 status,
                 row.get(0, Long.class),
@@ -453,9 +454,19 @@ public final class R2dbcInvoiceStore implements InvoiceStore {
                 row.get(8, Long.class),
                 row.get(9, String.class),
                 Optional.ofNullable(row.get(10, byte[].class)).map(Bytes32::wrap),
-                Optional.ofNullable(row.get(11, String.class)),
+                text(row, 16, 11),
                 payment,
                 PaymentPreimage.of(Bytes32.wrap(row.get(4, byte[].class))));
+    }
+
+    /** Text stored as UTF-8 bytes (V2 on) in column {@code bytes}, else (older rows) as text in {@code text}. */
+    private static Optional<String> text(Readable row, int bytes, int text) {
+        byte[] utf8 = row.get(bytes, byte[].class);
+        return utf8 != null ? Optional.of(new String(utf8, StandardCharsets.UTF_8)) : Optional.ofNullable(row.get(text, String.class));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] bolt12Hash(String bolt12) {

@@ -33,7 +33,7 @@ import reactor.core.publisher.Mono;
 public final class SchemaMigrator {
     private static final String LOCATION = "db/migration/";
     /** Every script, in order. Add new ones at the end; never edit an applied one. */
-    static final List<String> SCRIPTS = List.of("V1__invoices.sql");
+    static final List<String> SCRIPTS = List.of("V1__invoices.sql", "V2__utf8_text.sql");
 
     private static final Pattern NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
     private static final int ATTEMPTS = 3;

@@ -108,6 +108,13 @@ class NodeRpcTest {
         valid("waitanyinvoice", toPayee.call("waitanyinvoice", params().put("lastpay_index", 0)).block(WAIT));
         JsonNode reqs = valid("listinvoicerequests", toPayer.call("listinvoicerequests", params()).block(WAIT));
         assertTrue(reqs.get("invoicerequests").get(0).get("used").asBoolean());
+        // boltflow's addition: what last happened to an invoice for the request, with unsigned numbers.
+        JsonNode outcome = reqs.get("invoicerequests").get(0).get("last_outcome");
+        assertEquals("paid", outcome.get("status").asText());
+        assertEquals(paid.get("payment_hash").asText(), outcome.get("payment_hash").asText());
+        assertTrue(outcome.get("amount_msat").isIntegralNumber());
+        assertEquals(21000, outcome.get("amount_msat").asLong());
+        assertEquals(payee.nodeId().toHex(), outcome.get("invoice_node_id").asText());
         valid("disableinvoicerequest", toPayer.call("disableinvoicerequest",
                 params().put("invreq_id", invreq.get("invreq_id").asText())).block(WAIT));
 
@@ -128,6 +135,33 @@ class NodeRpcTest {
                 params().put("amount", 1000).put("description", "unsigned").put("unsigned", true)).block(WAIT));
         assertTrue(dev.boltflow.core.bolt12.InvoiceRequest.decode(signed.get("bolt12").asText()).signature().isPresent());
         assertTrue(dev.boltflow.core.bolt12.InvoiceRequest.decode(unsigned.get("bolt12").asText()).signature().isEmpty());
+    }
+
+    /**
+     * Parameters are checked before anything is decoded or signed, and a bad one is -32602 naming it,
+     * never -1; a request's own text is stored whatever valid UTF-8 it holds (NUL included).
+     */
+    @Test
+    void sendinvoice_parameter_errors_name_the_parameter_and_any_utf8_in_a_request_is_stored() {
+        JsonNode invreq = valid("invoicerequest", toPayer.call("invoicerequest",
+                params().put("amount", 5000).put("description", "nul \u0000 inside, \ud83d\udca1")).block(WAIT));
+        String lnr = invreq.get("bolt12").asText();
+        for (ObjectNode bad : List.of(params().put("invreq", lnr).put("label", "a\u0000b"),
+                params().put("invreq", lnr).put("label", "x".repeat(1025)),
+                params().put("invreq", lnr).put("label", "ok").put("amount_msat", 4000),
+                params().put("invreq", lnr).put("label", "ok").put("amount_msat", "2100000000000000001msat"))) {
+            RpcException e = assertThrows(RpcException.class, () -> toPayee.call("sendinvoice", bad).block(WAIT));
+            assertEquals(-32602, e.code(), e.getMessage());
+            String param = bad.has("amount_msat") ? "amount_msat" : "label";
+            assertEquals(param, e.data().orElseThrow().get("param").asText(), e.getMessage());
+        }
+        InetSocketAddress at = payer.listening().orElseThrow();
+        toPayee.call("connect", params().put("id", payer.nodeId().toHex() + "@127.0.0.1:" + at.getPort())).block(WAIT);
+        JsonNode paid = valid("sendinvoice", toPayee.call("sendinvoice",
+                params().put("invreq", lnr).put("label", "utf8")).block(WAIT));
+        assertEquals("nul \u0000 inside, \ud83d\udca1", paid.get("description").asText());
+        JsonNode listed = toPayee.call("listinvoices", params().put("label", "utf8")).block(WAIT);
+        assertEquals("nul \u0000 inside, \ud83d\udca1", listed.get("invoices").get(0).get("description").asText());
     }
 
     @Test

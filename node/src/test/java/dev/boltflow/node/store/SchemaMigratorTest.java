@@ -72,14 +72,34 @@ class SchemaMigratorTest {
     void migrate_freshDatabase_appliesEachScriptOnceAndRecordsIt() {
         SchemaMigrator migrator = new SchemaMigrator();
 
-        StepVerifier.create(migrator.migrate(h2())).expectNext(1).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(migrator.migrate(h2())).expectNext(1, 2).expectComplete().verify(TIMEOUT);
         StepVerifier.create(migrator.migrate(h2())).expectComplete().verify(TIMEOUT);
 
-        List<List<Object>> rows = query("SELECT version, description, checksum FROM schema_version");
-        assertEquals(1, rows.size());
+        List<List<Object>> rows = query("SELECT version, description, checksum FROM schema_version ORDER BY version");
+        assertEquals(2, rows.size());
         assertEquals(List.of(1, "invoices", SchemaMigrator.load("V1__invoices.sql").checksum()), rows.get(0));
+        assertEquals(List.of(2, "utf8_text", SchemaMigrator.load("V2__utf8_text.sql").checksum()), rows.get(1));
         assertEquals(List.of(List.of("created", 0L), List.of("pay", 0L), List.of("updated", 0L)),
                 query("SELECT counter_name, counter_value FROM invoice_counters ORDER BY counter_name"));
+    }
+
+    /** A row written before V2 keeps its text in the old columns, and the store still reads it there. */
+    @Test
+    void migrate_rowsWrittenBeforeV2_keepTheirText() {
+        new SchemaMigrator(List.of("V1__invoices.sql")).migrate(h2()).blockLast(TIMEOUT);
+        execute("UPDATE invoice_counters SET counter_value = 1 WHERE counter_name = 'created'");
+        execute("INSERT INTO invoices (created_index, label, description, payment_hash, payment_preimage, status, "
+                + "expires_at, amount_msat, bolt12, bolt12_hash, invreq_payer_note) VALUES (1, 'old', 'old text', "
+                + "X'" + "01".repeat(32) + "', X'" + "02".repeat(32) + "', 'unpaid', 4000000000, 1000, 'lni1old', "
+                + "X'" + "03".repeat(32) + "', 'old note')");
+        R2dbcInvoiceStore store = R2dbcInvoiceStore.openH2File(dir.resolve("db")).block(TIMEOUT);
+        try {
+            var old = store.findByLabel("old").block(TIMEOUT);
+            assertEquals(java.util.Optional.of("old text"), old.description());
+            assertEquals(java.util.Optional.of("old note"), old.invreqPayerNote());
+        } finally {
+            store.close().block(TIMEOUT);
+        }
     }
 
     @Test
@@ -98,17 +118,17 @@ class SchemaMigratorTest {
     @Test
     void open_databaseNewerThanThisBuild_isRefusedUntilRepaired() {
         new SchemaMigrator().migrate(h2()).blockLast(TIMEOUT);
-        execute("INSERT INTO schema_version (version, description, checksum) VALUES (2, 'future', 0)");
+        execute("INSERT INTO schema_version (version, description, checksum) VALUES (99, 'future', 0)");
 
         StepVerifier.create(R2dbcInvoiceStore.openH2File(dir.resolve("db")))
                 .expectErrorSatisfies(e -> {
                     assertInstanceOf(InvoiceStoreException.class, e);
-                    assertTrue(e.getMessage().contains("version 2, newer than this build"), e.getMessage());
+                    assertTrue(e.getMessage().contains("version 99, newer than this build"), e.getMessage());
                 })
                 .verify(TIMEOUT);
 
         // Repaired, the same file opens.
-        execute("DELETE FROM schema_version WHERE version = 2");
+        execute("DELETE FROM schema_version WHERE version = 99");
         R2dbcInvoiceStore store = R2dbcInvoiceStore.openH2File(dir.resolve("db")).block(TIMEOUT);
         store.close().block(TIMEOUT);
     }
