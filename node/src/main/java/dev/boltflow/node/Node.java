@@ -83,6 +83,14 @@ public final class Node implements AutoCloseable {
         /** The payment link: the host's HTLC layer, or the simulated link for tests and the demo. */
         PaymentSender paymentSender(NodeParts parts);
 
+        /**
+         * The feature bits of our {@code init}, given the transport's defaults: the simulated link
+         * adds its own bit, so peers know they can be paid over it.
+         */
+        default FeatureBits initFeatures(FeatureBits defaults) {
+            return defaults;
+        }
+
         /** The best block height (the node has no chain backend of its own). */
         BlockHeight blockHeight();
 
@@ -121,6 +129,11 @@ public final class Node implements AutoCloseable {
                     return new SimulatedPaymentLink(parts.peers(), parts.messenger(), parts.nodeKey(), parts.network(),
                             parts.sendInvoice()::acceptPayment, blockHeight, SimulatedPaymentLink.Config.defaults(),
                             Schedulers.parallel(), Schedulers.parallel(), random);
+                }
+
+                @Override
+                public FeatureBits initFeatures(FeatureBits defaults) {
+                    return simulated ? SimulatedPaymentLink.advertise(defaults) : defaults;
                 }
 
                 @Override
@@ -163,6 +176,7 @@ public final class Node implements AutoCloseable {
     private static Mono<Node> assemble(NodeConfig config, Host host, SecureRandom random, PrivateKey key,
             R2dbcInvoiceStore store, PersistentNetworkView network) {
         TransportConfig transport = TransportConfig.defaults()
+                .withFeatures(host.initFeatures(TransportConfig.DEFAULT_FEATURES))
                 .withChainHash(config.network().chainHash())
                 .withHandshakeTimeout(config.handshakeTimeout())
                 .withMaxInboundConnections(config.maxInboundConnections())

@@ -2,6 +2,7 @@ package dev.boltflow.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.boltflow.core.payer.OurInvoiceRequest;
 import dev.boltflow.core.payer.Payer;
@@ -75,6 +76,37 @@ class NodeTest {
             assertEquals(InvoiceStatus.PAID, again.store().findByLabel("nodetest").block(WAIT).status());
         } finally {
             again.close();
+        }
+    }
+
+    /**
+     * A node on the simulated link says so in its init (bit 261); paying a node that does not (as
+     * Core Lightning would not) fails at once with a reason naming the missing support, instead of
+     * waiting the link's 60 s for an answer that never comes.
+     */
+    @Test
+    void the_simulated_link_is_negotiated_and_a_payee_without_it_fails_the_payment_at_once(@TempDir Path dir) {
+        InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
+        Node payer = Node.start(NodeConfig.defaults(Network.REGTEST, dir.resolve("payer")).withListen(loopback),
+                Node.Host.of(true, () -> 800_000, i -> java.util.Optional.empty(), random), random).block(WAIT);
+        Node payee = Node.start(NodeConfig.defaults(Network.REGTEST, dir.resolve("payee")).withListen(loopback),
+                Node.Host.of(false, () -> 800_000, i -> java.util.Optional.empty(), random), random).block(WAIT);
+        try {
+            InetSocketAddress at = payer.listening().orElseThrow();
+            var connection = payee.connect(payer.nodeId(), at.getHostString(), at.getPort()).block(WAIT);
+            assertTrue(connection.remoteInit().combinedFeatures().has(dev.boltflow.node.payments.SimulatedPaymentLink.FEATURE_BIT));
+            var failed = payer.payer().events().next().toFuture();
+            OurInvoiceRequest invreq = payer.payer().createInvoiceRequest(Payer.Params.of(1_000, "no link")).block(WAIT);
+            payee.sendInvoice().send(SendInvoiceRequest.of(invreq.bolt12(), "nolink").withTimeout(Duration.ofSeconds(60)))
+                    .subscribe(r -> { }, e -> { });
+            Payer.Event e = reactor.core.publisher.Mono.fromFuture(failed).block(WAIT);
+            Payer.Event.PaymentFailed f = assertInstanceOf(Payer.Event.PaymentFailed.class, e);
+            assertTrue(f.reason().contains("does not run boltflow's simulated payment link"), f.reason());
+            assertTrue(payer.peers().connection(payee.nodeId()).orElseThrow().remoteInit().combinedFeatures()
+                    .setBits().stream().noneMatch(b -> b == 260 || b == 261), "the payee does not advertise the link");
+        } finally {
+            payer.close();
+            payee.close();
         }
     }
 

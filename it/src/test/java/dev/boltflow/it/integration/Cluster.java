@@ -201,6 +201,11 @@ final class Cluster implements AutoCloseable {
         }
 
         @Override
+        public dev.boltflow.core.wire.FeatureBits initFeatures(dev.boltflow.core.wire.FeatureBits defaults) {
+            return SimulatedPaymentLink.advertise(defaults);
+        }
+
+        @Override
         public BlockHeight blockHeight() {
             return () -> 800_000;
         }

@@ -81,7 +81,8 @@ class SimulatedPaymentOverBolt8Test {
     /** A node on loopback: transport, network view, messenger, and (once started) its payment link. */
     final class Node {
         final PrivateKey key = PrivateKey.random(random);
-        final NettyPeerManager peers = NettyPeerManager.create(key, TransportConfig.defaults());
+        final NettyPeerManager peers = NettyPeerManager.create(key, TransportConfig.defaults()
+                .withFeatures(SimulatedPaymentLink.advertise(TransportConfig.DEFAULT_FEATURES)));
         final InMemoryNetworkView view = new InMemoryNetworkView();
         final InetSocketAddress address;
         final PeerOnionMessenger messenger;

@@ -112,6 +112,11 @@ class SecretLeakTest {
             }
 
             @Override
+            public dev.boltflow.core.wire.FeatureBits initFeatures(dev.boltflow.core.wire.FeatureBits defaults) {
+                return simulated.initFeatures(defaults);
+            }
+
+            @Override
             public BlockHeight blockHeight() {
                 return simulated.blockHeight();
             }

@@ -104,6 +104,11 @@ class SpoofAndReplayOverBolt8Test {
             }
 
             @Override
+            public dev.boltflow.core.wire.FeatureBits initFeatures(dev.boltflow.core.wire.FeatureBits defaults) {
+                return simulated.initFeatures(defaults);
+            }
+
+            @Override
             public BlockHeight blockHeight() {
                 return simulated.blockHeight();
             }

@@ -14,6 +14,8 @@ public final class SimulatedPaymentException extends RuntimeException {
         NO_USABLE_PATH,
         /** The path's introduction node is us: paying ourselves is not supported. */
         UNSUPPORTED_PATH,
+        /** The introduction node's connection does not negotiate the link (its init lacks the link's feature bit). */
+        UNSUPPORTED_PEER,
         /** No live connection to the introduction node and no known address that connects. */
         UNREACHABLE,
         /** The add could not be written (queue full, connection closed). */

@@ -17,6 +17,7 @@ import dev.boltflow.core.sendinvoice.BlockHeight;
 import dev.boltflow.core.sendinvoice.IncomingPayment;
 import dev.boltflow.core.sendinvoice.NetworkView;
 import dev.boltflow.core.sendinvoice.PaymentDecision;
+import dev.boltflow.core.wire.FeatureBits;
 import dev.boltflow.core.wire.WireMessage;
 import dev.boltflow.node.messaging.PeerMessage;
 import dev.boltflow.node.messaging.PeerOnionMessenger;
@@ -57,6 +58,12 @@ import reactor.core.scheduler.Scheduler;
  * the recipient: a node asked to forward (a path with hops before the recipient) fails the HTLC
  * with {@code invalid_onion_blinding} and says that the simulated link does not forward.
  *
+ * <p><b>Negotiated.</b> A node that runs the link says so in its {@code init}: the private, odd
+ * feature bit {@value #FEATURE_BIT} ({@link #advertise}; odd, so every other implementation ignores
+ * it). A payment whose first hop's connection does not carry it fails at once
+ * ({@link SimulatedPaymentException.Reason#UNSUPPORTED_PEER}) instead of waiting for an answer that a
+ * peer which does not speak the link (Core Lightning, say) will never send.
+ *
  * <p>Both sides run in every node that enables it: {@link #pay} (the payer's
  * {@link PaymentSender}) and the answer to adds from peers. A node runs it only when explicitly
  * enabled ({@code --simulated-payments}); {@link #disabled()} is the payment sender otherwise.
@@ -71,6 +78,22 @@ public final class SimulatedPaymentLink implements PaymentSender, Disposable {
     /** Adds being answered at once; more wait in a buffer of {@value #ADD_BUFFER}, beyond which they are dropped. */
     static final int MAX_ADDS_IN_FLIGHT = 64;
     static final int ADD_BUFFER = 1024;
+    /**
+     * The {@code init} feature bit of the link: odd ("it's OK to be odd", BOLT 1), above every bit
+     * BOLT 9 assigns, in the range others keep for custom features (256 and up).
+     */
+    public static final int FEATURE_BIT = 261;
+
+    /** {@code features} with the link's bit: what a node running the link sends in its {@code init}. */
+    public static FeatureBits advertise(FeatureBits features) {
+        return features.with(FEATURE_BIT);
+    }
+
+    /** Whether the peer on {@code connection} said in its {@code init} that it runs the link. */
+    public static boolean speaksLink(PeerConnection connection) {
+        FeatureBits theirs = connection.remoteInit().combinedFeatures();
+        return theirs.has(FEATURE_BIT) || theirs.has(FEATURE_BIT - 1);
+    }
 
     /**
      * @param timeout                  how long a payment waits for a fulfill or fail
@@ -202,6 +225,10 @@ public final class SimulatedPaymentLink implements PaymentSender, Disposable {
             LinkMessage.Add add = new LinkMessage.Add(id, hash, out.amountMsat(), out.cltvExpiry(), out.packet(),
                     Optional.empty());
             return reach(out.firstNode())
+                    .flatMap(c -> speaksLink(c) ? Mono.just(c) : Mono.error(failure(
+                            SimulatedPaymentException.Reason.UNSUPPORTED_PEER, out.firstNode() + " does not run boltflow's"
+                                    + " simulated payment link (no init feature bit " + FEATURE_BIT + "): it cannot be paid"
+                                    + " over it; a real payment needs channels")))
                     .flatMap(c -> c.send(add.toWire()).onErrorMap(e -> !(e instanceof SimulatedPaymentException),
                             e -> new SimulatedPaymentException(SimulatedPaymentException.Reason.SEND_FAILED,
                                     "could not send the HTLC to " + out.firstNode() + ": " + e.getMessage(),

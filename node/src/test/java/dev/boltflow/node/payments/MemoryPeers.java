@@ -59,6 +59,8 @@ final class MemoryPeers implements PeerManager {
         private final Sinks.Many<WireMessage> sentSink = Sinks.many().replay().all();
         volatile Connection partner;
         volatile boolean silent;
+        /** The features the remote node sent in its init: by default, those of a node running the link. */
+        volatile FeatureBits remoteFeatures = SimulatedPaymentLink.advertise(FeatureBits.EMPTY);
 
         Connection(PublicKey remote) {
             this.remote = remote;
@@ -83,7 +85,7 @@ final class MemoryPeers implements PeerManager {
 
         @Override
         public WireMessage.Init remoteInit() {
-            return WireMessage.Init.of(FeatureBits.EMPTY);
+            return WireMessage.Init.of(remoteFeatures);
         }
 
         @Override

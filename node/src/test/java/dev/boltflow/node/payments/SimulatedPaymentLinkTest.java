@@ -11,6 +11,7 @@ import dev.boltflow.core.bolt12.InvoiceBuilder;
 import dev.boltflow.core.bolt12.InvoiceRequest;
 import dev.boltflow.core.bytes.ByteWriter;
 import dev.boltflow.core.bytes.Bytes;
+import dev.boltflow.core.wire.FeatureBits;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.PaymentPreimage;
 import dev.boltflow.core.crypto.PrivateKey;
@@ -218,6 +219,28 @@ class SimulatedPaymentLinkTest {
         assertEquals(BlindedPaymentOnion.PACKET_LENGTH, add.onion().length());
         assertEquals(Optional.empty(), add.pathKey());
         assertEquals(0, payer.link.pendingPayments());
+    }
+
+    /**
+     * A peer that does not run the link (Core Lightning, say: it ignores message 32769) does not set
+     * the link's init bit: the payment fails at once, naming the missing support, and nothing is sent.
+     */
+    @Test
+    void pay_anIntroductionNodeWithoutTheLinksFeatureBit_failsAtOnceAndSendsNothing() {
+        SilentPayee t = silentPayee();
+        t.silent().remoteFeatures = FeatureBits.of(FeatureBits.ONION_MESSAGES_OPT);
+
+        StepVerifier.create(t.payer().link.pay(t.invoice()))
+                .expectErrorSatisfies(e -> {
+                    SimulatedPaymentException s = (SimulatedPaymentException) e;
+                    assertEquals(Reason.UNSUPPORTED_PEER, s.reason());
+                    assertTrue(s.getMessage().contains("does not run boltflow's simulated payment link (no init feature"
+                            + " bit 261)"), s.getMessage());
+                })
+                .verify(WAIT);
+        assertEquals(List.of(), t.silent().sent);
+        assertEquals(0, t.payer().link.pendingPayments());
+        assertEquals(0, timers.now(java.util.concurrent.TimeUnit.NANOSECONDS), "no time passed");
     }
 
     @Test
