@@ -33,7 +33,12 @@ public record Bip353Name(Bytes name, Bytes domain) {
 
     /** BOLT 12 invoice_request reader: only {@code 0-9 a-z A-Z - _ .} in name and domain. */
     public boolean isValid() {
-        return allowed(name) && allowed(domain);
+        return validName() && allowed(domain);
+    }
+
+    /** Whether the name (the part before the domain) has only allowed bytes. */
+    public boolean validName() {
+        return allowed(name);
     }
 
     private static boolean allowed(Bytes b) {

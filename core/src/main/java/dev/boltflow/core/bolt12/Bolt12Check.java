@@ -14,11 +14,12 @@ import java.util.Optional;
 
 /**
  * Everything a reader checks on a decoded BOLT 12 message without context: the reader rules of
- * its type, its signature, and (as warnings only) its expiry at a time the caller passes in.
+ * its type, its signature, and (as notes for a person only, not violations) its expiry at a time
+ * the caller passes in.
  */
 public final class Bolt12Check {
 
-    /** The outcome: valid means no violation (warnings do not count). */
+    /** The outcome: valid means no violation (warnings, such as an expiry passed, do not count). */
     public record Result(Optional<Bytes32> offerId, List<Bolt12ParseException> violations, List<String> warnings) {
         public Result {
             violations = List.copyOf(violations);
@@ -41,14 +42,15 @@ public final class Bolt12Check {
         } else if (object instanceof Invoice invoice) {
             checkInvoiceSignature(invoice).ifPresent(violations::add);
             if (invoice.invoiceCreatedAt().isPresent() && invoice.isExpired(nowEpochSeconds)) {
-                warnings.add("warning_invoice_expired: invoice_created_at + invoice_relative_expiry is before now ("
+                warnings.add("invoice expired: invoice_created_at + invoice_relative_expiry is before now ("
                         + nowEpochSeconds + ")");
             }
         }
         OfferContents contents = (OfferContents) object;
         if (contents.isOfferExpired(nowEpochSeconds)) {
-            warnings.add("warning_offer_expired: offer_absolute_expiry "
-                    + contents.offerAbsoluteExpiry().getAsLong() + " is before now (" + nowEpochSeconds + ")");
+            warnings.add("offer expired: offer_absolute_expiry "
+                    + Long.toUnsignedString(contents.offerAbsoluteExpiry().getAsLong()) + " is before now ("
+                    + nowEpochSeconds + ")");
         }
         return new Result(offerId(object.records()), violations, warnings);
     }

@@ -1,6 +1,7 @@
 package dev.boltflow.core.sendinvoice;
 
 import dev.boltflow.core.bytes.Bytes32;
+import dev.boltflow.core.bytes.U64;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -51,7 +52,8 @@ public record SendInvoiceResult(
 
     /**
      * The answer with Core Lightning's field names and units ({@code sendinvoice.json}): hashes and
-     * preimages as hex, amounts in msat; optional fields only when present.
+     * preimages as hex, amounts in msat, u64 values as unsigned numbers; optional fields only when
+     * present.
      */
     public java.util.Map<String, Object> toMap() {
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
@@ -61,12 +63,12 @@ public record SendInvoiceResult(
         m.put("status", status.wireName());
         m.put("created_index", createdIndex);
         updatedIndex.ifPresent(v -> m.put("updated_index", v));
-        m.put("expires_at", expiresAt);
-        m.put("amount_msat", amountMsat);
+        m.put("expires_at", U64.toNumber(expiresAt));
+        m.put("amount_msat", U64.toNumber(amountMsat));
         m.put("bolt12", bolt12);
         payIndex.ifPresent(v -> m.put("pay_index", v));
-        amountReceivedMsat.ifPresent(v -> m.put("amount_received_msat", v));
-        paidAt.ifPresent(v -> m.put("paid_at", v));
+        amountReceivedMsat.ifPresent(v -> m.put("amount_received_msat", U64.toNumber(v)));
+        paidAt.ifPresent(v -> m.put("paid_at", U64.toNumber(v)));
         paymentPreimage.ifPresent(v -> m.put("payment_preimage", v.toHex()));
         return java.util.Collections.unmodifiableMap(m);
     }

@@ -18,15 +18,19 @@ import dev.boltflow.core.bolt12.OfferContents;
 import dev.boltflow.core.onion.BlindedPath;
 import dev.boltflow.core.onion.SciddirOrPubkey;
 import dev.boltflow.core.tlv.TlvRecord;
+import dev.boltflow.core.bolt12.Bolt12ParseException;
+import dev.boltflow.core.bytes.U64;
 import java.math.BigInteger;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * BOLT 12 objects as Core Lightning's {@code decode} command prints them
- * ({@code ../shared/cln-schemas/decode.json}): the same field names and units, plus
- * {@code valid} and, when invalid, {@code reasons}.
+ * ({@code ../shared/cln-schemas/decode.json}): the same field names and units, every u64 an unsigned
+ * number, and what is wrong as Core Lightning's {@code warning_*} fields.
  */
 public final class Bolt12Json {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -34,18 +38,25 @@ public final class Bolt12Json {
     private Bolt12Json() {
     }
 
-    /** The decode answer for an object and its check. */
-    public static ObjectNode decode(Bolt12Object object, Bolt12Check.Result check) {
+    /**
+     * The decode answer for an object and its check, as Core Lightning's {@code decode.json} allows
+     * it: when valid, every field; when not, {@code valid: false}, the {@code warning_*} fields that
+     * say why, and only the fields its invalid branch lists (the offer, invoice_request and payer
+     * fields; no signature, no unknown records, no invoice fields). Empty when a violation has no
+     * {@code warning_*} of Core Lightning's: its {@code decode} refuses such a string outright, and so
+     * does ours (see {@link Bolt12Decoding}).
+     */
+    public static Optional<ObjectNode> decode(Bolt12Object object, Bolt12Check.Result check) {
         ObjectNode o = F.objectNode();
         if (object instanceof Offer offer) {
             o.put("type", "bolt12 offer");
-            o.put("valid", check.isValid());
+            o.put("valid", true);
             check.offerId().ifPresent(id -> o.put("offer_id", id.toHex()));
             offerFields(o, offer);
             unknown(o, "unknown_offer_tlvs", offer);
         } else if (object instanceof InvoiceRequest invreq) {
             o.put("type", "bolt12 invoice_request");
-            o.put("valid", check.isValid());
+            o.put("valid", true);
             offerIdIfResponding(o, invreq, check);
             offerFields(o, invreq);
             invreqFields(o, invreq);
@@ -54,7 +65,7 @@ public final class Bolt12Json {
         } else {
             Invoice invoice = (Invoice) object;
             o.put("type", "bolt12 invoice");
-            o.put("valid", check.isValid());
+            o.put("valid", true);
             offerIdIfResponding(o, invoice, check);
             offerFields(o, invoice);
             invreqFields(o, invoice);
@@ -62,23 +73,26 @@ public final class Bolt12Json {
             invoice.signature().ifPresent(s -> o.put("signature", s.toString()));
             unknown(o, "unknown_invoice_tlvs", invoice);
         }
-        for (String w : check.warnings()) {
-            o.put(w.substring(0, w.indexOf(':')), w.substring(w.indexOf(':') + 1).trim());
+        Map<String, String> warnings = new LinkedHashMap<>();
+        for (Bolt12ParseException v : check.violations()) {
+            Optional<String> name = ClnDecodeWarnings.name(object, v);
+            if (name.isEmpty()) {
+                return Optional.empty();
+            }
+            warnings.putIfAbsent(name.get(), v.getMessage());
         }
-        if (!check.isValid()) {
-            ArrayNode reasons = o.putArray("reasons");
-            check.violations().forEach(v -> reasons.add(v.getMessage()));
+        // Core Lightning's decode requires a signature of every invoice_request, also of those that
+        // answer no offer (which BOLT 12's writer "MUST NOT" sign, and sendinvoice accepts unsigned).
+        if (object instanceof InvoiceRequest invreq && invreq.signature().isEmpty()) {
+            warnings.putIfAbsent(ClnDecodeWarnings.MISSING_INVOICE_REQUEST_SIGNATURE, "Missing signature");
         }
-        return o;
-    }
-
-    /** The answer for a string that cannot be decoded at all. */
-    public static ObjectNode undecodable(String input, Exception e) {
-        ObjectNode o = F.objectNode();
+        if (warnings.isEmpty()) {
+            return Optional.of(o);
+        }
         o.put("valid", false);
-        ArrayNode reasons = o.putArray("reasons");
-        reasons.add(e.getMessage());
-        return o;
+        o.properties().removeIf(e -> !ClnDecodeWarnings.inInvalidBranch(object, e.getKey()));
+        warnings.forEach(o::put);
+        return Optional.of(o);
     }
 
     private static void offerIdIfResponding(ObjectNode o, InvoiceRequestContents c, Bolt12Check.Result check) {
@@ -95,12 +109,12 @@ public final class Bolt12Json {
         });
         c.offerMetadata().ifPresent(m -> o.put("offer_metadata", m.toHex()));
         c.offerCurrency().ifPresent(cur -> o.put("offer_currency", cur));
-        c.offerAmount().ifPresent(a -> o.put(c.offerCurrency().isPresent() ? "offer_amount" : "offer_amount_msat", a));
+        c.offerAmount().ifPresent(a -> u64(o, c.offerCurrency().isPresent() ? "offer_amount" : "offer_amount_msat", a));
         c.offerDescription().ifPresent(d -> o.put("offer_description", d));
         c.offerIssuer().ifPresent(i -> o.put("offer_issuer", i));
         c.offerFeatures().ifPresent(f -> o.put("offer_features", f.bitmap().toHex()));
-        c.offerAbsoluteExpiry().ifPresent(e -> o.put("offer_absolute_expiry", e));
-        c.offerQuantityMax().ifPresent(q -> o.put("offer_quantity_max", q));
+        c.offerAbsoluteExpiry().ifPresent(e -> u64(o, "offer_absolute_expiry", e));
+        c.offerQuantityMax().ifPresent(q -> u64(o, "offer_quantity_max", q));
         c.offerPaths().ifPresent(paths -> o.set("offer_paths", paths(paths, Optional.empty())));
         c.offerIssuerId().ifPresent(k -> o.put("offer_issuer_id", k.toHex()));
     }
@@ -109,9 +123,9 @@ public final class Bolt12Json {
         c.invreqMetadata().ifPresent(m -> o.put("invreq_metadata", m.toHex()));
         c.invreqPayerId().ifPresent(k -> o.put("invreq_payer_id", k.toHex()));
         c.invreqChain().ifPresent(h -> o.put("invreq_chain", h.toHex()));
-        c.invreqAmount().ifPresent(a -> o.put("invreq_amount_msat", a));
+        c.invreqAmount().ifPresent(a -> u64(o, "invreq_amount_msat", a));
         c.invreqFeatures().ifPresent(f -> o.put("invreq_features", f.bitmap().toHex()));
-        c.invreqQuantity().ifPresent(q -> o.put("invreq_quantity", q));
+        c.invreqQuantity().ifPresent(q -> u64(o, "invreq_quantity", q));
         c.invreqPayerNote().ifPresent(n -> o.put("invreq_payer_note", n));
         c.invreqPaths().ifPresent(paths -> o.set("invreq_paths", paths(paths, Optional.empty())));
         c.invreqBip353Name().ifPresent(n -> o.set("invreq_bip_353_name", bip353(n)));
@@ -119,10 +133,10 @@ public final class Bolt12Json {
 
     private static void invoiceFields(ObjectNode o, Invoice c) {
         c.invoicePaths().ifPresent(paths -> o.set("invoice_paths", paths(paths, c.invoiceBlindedpay())));
-        c.invoiceCreatedAt().ifPresent(t -> o.put("invoice_created_at", t));
-        c.invoiceRelativeExpiry().ifPresent(t -> o.put("invoice_relative_expiry", t));
+        c.invoiceCreatedAt().ifPresent(t -> u64(o, "invoice_created_at", t));
+        c.invoiceRelativeExpiry().ifPresent(t -> u64(o, "invoice_relative_expiry", t));
         c.invoicePaymentHash().ifPresent(h -> o.put("invoice_payment_hash", h.toHex()));
-        c.invoiceAmount().ifPresent(a -> o.put("invoice_amount_msat", a));
+        c.invoiceAmount().ifPresent(a -> u64(o, "invoice_amount_msat", a));
         c.invoiceFallbacks().ifPresent(fs -> {
             ArrayNode a = o.putArray("invoice_fallbacks");
             for (FallbackAddress f : fs) {
@@ -149,13 +163,13 @@ public final class Bolt12Json {
             n.put("first_path_key", p.firstPathKey().toHex());
             if (payinfos.isPresent() && i < payinfos.get().size()) {
                 BlindedPayInfo pi = payinfos.get().get(i);
-                n.putObject("payinfo")
+                ObjectNode payinfo = n.putObject("payinfo")
                         .put("fee_base_msat", pi.feeBaseMsat())
                         .put("fee_proportional_millionths", pi.feeProportionalMillionths())
-                        .put("cltv_expiry_delta", pi.cltvExpiryDelta())
-                        .put("htlc_minimum_msat", pi.htlcMinimumMsat())
-                        .put("htlc_maximum_msat", pi.htlcMaximumMsat())
-                        .put("features", pi.features().bitmap().toHex());
+                        .put("cltv_expiry_delta", pi.cltvExpiryDelta());
+                u64(payinfo, "htlc_minimum_msat", pi.htlcMinimumMsat());
+                u64(payinfo, "htlc_maximum_msat", pi.htlcMaximumMsat());
+                payinfo.put("features", pi.features().bitmap().toHex());
             }
             ArrayNode hops = n.putArray("path");
             for (BlindedPath.Hop h : p.hops()) {
@@ -176,6 +190,15 @@ public final class Bolt12Json {
     /** BOLT 7's block x tx x output form of a short_channel_id. */
     public static String shortChannelId(long scid) {
         return (scid >>> 40) + "x" + ((scid >>> 16) & 0xffffff) + "x" + (scid & 0xffff);
+    }
+
+    /** A u64 (or tu64) field as an unsigned JSON number: 2^63 and up never print negative. */
+    static void u64(ObjectNode o, String name, long value) {
+        if (value >= 0) {
+            o.put(name, value);
+        } else {
+            o.put(name, (BigInteger) U64.toNumber(value));
+        }
     }
 
     /** Records no BOLT 12 namespace defines (kept byte for byte by the codec). */

@@ -64,7 +64,7 @@ public final class NodeRpc {
     }
 
     public RpcMethods methods() {
-        return new NodeRpcMethods(clock).builder()
+        return new NodeRpcMethods(clock, reactor.core.scheduler.Schedulers.parallel()).builder()
                 .add(RpcMethod.of("getinfo", List.of(), p -> Mono.fromSupplier(this::getinfo)))
                 .add(RpcMethod.of("connect", List.of("id", "host", "port"), this::connect))
                 .add(RpcMethod.of("disconnect", List.of("id", "force"), this::disconnect))

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * The node's JSON-RPC methods, built from what they need. Today: {@code decode}. The node assembly
@@ -14,10 +15,15 @@ import reactor.core.publisher.Mono;
  */
 public final class NodeRpcMethods {
     private final Clock clock;
+    private final Scheduler cpu;
 
-    /** {@code clock} is the time offers and invoices are checked at (expiry warnings). */
-    public NodeRpcMethods(Clock clock) {
+    /**
+     * @param clock the time offers and invoices are checked at
+     * @param cpu   where decoding and signature checks run (never the RPC's event loop)
+     */
+    public NodeRpcMethods(Clock clock, Scheduler cpu) {
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.cpu = Objects.requireNonNull(cpu, "cpu");
     }
 
     /** Every method this class provides, ready for more. */
@@ -27,19 +33,20 @@ public final class NodeRpcMethods {
 
     /**
      * {@code decode string}: Core Lightning's answer for a BOLT 12 string ({@code decode.json}):
-     * a string that decodes but breaks a rule answers {@code valid: false} with its reasons; one
-     * that cannot be decoded is -32602 on {@code string}, as Core Lightning's {@code param_decodable}.
+     * a string that decodes but breaks a rule Core Lightning has a {@code warning_*} for answers
+     * {@code valid: false} with it; one that cannot be decoded, or breaks another rule, is -32602 on
+     * {@code string}, as Core Lightning's {@code param_decodable}. Runs on {@code cpu}.
      */
     public RpcMethod decode() {
         return RpcMethod.of("decode", List.of("string"), params -> {
             String s = params.string("string");
             return Mono.fromSupplier(() -> {
                 Bolt12Decoding.Outcome o = Bolt12Decoding.decode(s, clock.instant().getEpochSecond());
-                if (o.failure().isPresent()) {
-                    throw RpcException.invalidParam("string", o.failure().get().getMessage());
+                if (o.error().isPresent()) {
+                    throw RpcException.invalidParam("string", o.error().get());
                 }
-                return (JsonNode) o.json();
-            });
+                return (JsonNode) o.json().orElseThrow();
+            }).subscribeOn(cpu);
         });
     }
 }

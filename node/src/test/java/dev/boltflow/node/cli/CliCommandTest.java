@@ -61,7 +61,7 @@ class CliCommandTest {
 
     private void startServer(Path socket) {
         long paidAt = ClnSchemas.raw("sendinvoice").get("json_example").get(0).get("response").get("paid_at").asLong();
-        RpcMethods methods = new NodeRpcMethods(Clock.fixed(Instant.ofEpochSecond(paidAt), ZoneOffset.UTC)).builder()
+        RpcMethods methods = new NodeRpcMethods(Clock.fixed(Instant.ofEpochSecond(paidAt), ZoneOffset.UTC), reactor.core.scheduler.Schedulers.parallel()).builder()
                 .add(RpcMethod.of("echo", List.of("a", "b"), p -> Mono.just(
                         JsonNodeFactory.instance.objectNode()
                                 .set("a", p.raw("a").orElse(JsonNodeFactory.instance.missingNode()))

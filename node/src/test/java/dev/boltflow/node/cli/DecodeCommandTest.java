@@ -88,13 +88,17 @@ class DecodeCommandTest {
         assertEquals(List.of(), ClnSchemas.validateResponse("decode", j));
     }
 
+    /** Core Lightning's schema has no expiry field: the answer stays within it, the note goes to stderr. */
     @Test
-    void expired_invoice_is_still_valid_with_a_warning() {
+    void expired_invoice_is_still_valid_with_a_note_on_stderr() {
         String lni = example().get("response").get("bolt12").asText();
         Clock later = Clock.offset(exampleClock(), java.time.Duration.ofDays(1));
         Run r = run(later, "", lni);
         assertEquals(DecodeCommand.VALID, r.exit());
-        assertTrue(r.json().has("warning_invoice_expired"));
+        assertTrue(r.json().get("valid").asBoolean());
+        assertFalse(r.json().has("warning_invoice_expired"));
+        assertEquals(List.of(), ClnSchemas.validateResponse("decode", r.json()));
+        assertTrue(r.err().startsWith("note: invoice expired:"), r.err());
     }
 
     @Test
@@ -107,16 +111,17 @@ class DecodeCommandTest {
         Run r = run(exampleClock(), "", tampered);
         assertEquals(DecodeCommand.BREAKS_A_RULE, r.exit(), r.out());
         assertFalse(r.json().get("valid").asBoolean());
-        assertTrue(r.json().get("reasons").get(0).asText().contains("signature"), r.out());
+        assertTrue(r.json().get("warning_invalid_invoice_signature").asText().contains("does not verify"), r.out());
+        assertEquals(List.of(), ClnSchemas.validateResponse("decode", r.json()));
     }
 
     @Test
-    void truncated_string_cannot_be_decoded() {
+    void truncated_string_cannot_be_decoded_and_is_core_lightnings_error_object() {
         String lni = example().get("response").get("bolt12").asText();
         Run r = run(exampleClock(), "", lni.substring(0, 100));
         assertEquals(DecodeCommand.UNDECODABLE, r.exit());
-        assertFalse(r.json().get("valid").asBoolean());
-        assertTrue(r.json().get("reasons").get(0).asText().contains("truncated"), r.out());
+        assertEquals(-32602, r.json().get("code").asInt());
+        assertTrue(r.json().get("message").asText().contains("truncated"), r.out());
     }
 
     @Test
@@ -125,16 +130,20 @@ class DecodeCommandTest {
         assertEquals(DecodeCommand.VALID, run(exampleClock(), "", "LIGHTNING:" + lnr).exit());
     }
 
+    /** One output line per input line, blank lines included (as an error object), so a script can zip them. */
     @Test
-    void stdin_mode_prints_one_compact_line_each_and_exits_with_the_worst() throws Exception {
+    void stdin_mode_prints_one_compact_line_per_input_line_and_exits_with_the_worst() throws Exception {
         String lnr = example().get("request").get("params").get("invreq").asText();
         Run r = run(exampleClock(), lnr + "\n\nlno1qgsqvgnwgcg35z6ee2h3yczraddm72xrfua9uve2rlrm9deu7xyfzr\n" + lnr + "\n", "-");
         String[] lines = r.out().strip().split("\n");
-        assertEquals(3, lines.length, r.out());
+        assertEquals(4, lines.length, r.out());
         for (String line : lines) {
             assertFalse(line.contains("\n  "), "compact");
-            assertTrue(JSON.readTree(line).has("valid"));
         }
+        assertTrue(JSON.readTree(lines[0]).get("valid").asBoolean());
+        assertEquals(-32602, JSON.readTree(lines[1]).get("code").asInt(), "the blank line keeps its place");
+        assertTrue(JSON.readTree(lines[2]).has("code") || !JSON.readTree(lines[2]).get("valid").asBoolean(), lines[2]);
+        assertTrue(JSON.readTree(lines[3]).get("valid").asBoolean());
         assertTrue(r.exit() >= DecodeCommand.BREAKS_A_RULE);
         assertEquals(DecodeCommand.VALID, run(exampleClock(), lnr + "\n" + lnr + "\n", "-").exit());
     }
@@ -161,8 +170,12 @@ class DecodeCommandTest {
             assertEquals(List.of(), ClnSchemas.validateResponse("decode", j), r.out());
         } else {
             assertTrue(r.exit() == DecodeCommand.BREAKS_A_RULE || r.exit() == DecodeCommand.UNDECODABLE, r.out());
-            assertFalse(j.get("valid").asBoolean());
-            assertFalse(j.get("reasons").isEmpty());
+            if (j.has("valid")) {
+                assertFalse(j.get("valid").asBoolean());
+                assertEquals(List.of(), ClnSchemas.validateResponse("decode", j), r.out());
+            } else {
+                assertEquals(-32602, j.get("code").asInt(), r.out());
+            }
         }
     }
 }

@@ -112,7 +112,7 @@ class JsonRpcClientTest {
 
     @Test
     void requestOverTheServerLimit_invalidRequestError() {
-        JsonRpcServer server = JsonRpcServer.start(dir.resolve("rpc"), new NodeRpcMethods(Clock.systemUTC())
+        JsonRpcServer server = JsonRpcServer.start(dir.resolve("rpc"), new NodeRpcMethods(Clock.systemUTC(), reactor.core.scheduler.Schedulers.parallel())
                 .builder().build(), JsonRpcServer.Limits.defaults().withMaxRequestBytes(256)).block(TIMEOUT);
         try {
             client = JsonRpcClient.create(server.socketFile());

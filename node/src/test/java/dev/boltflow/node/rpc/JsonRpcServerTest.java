@@ -103,7 +103,7 @@ class JsonRpcServerTest {
 
     /** decode plus test methods: fail_sendinvoice, fail_unexpected, gate (waits for its key), echo. */
     private RpcMethods methods() {
-        return new NodeRpcMethods(exampleClock()).builder()
+        return new NodeRpcMethods(exampleClock(), reactor.core.scheduler.Schedulers.parallel()).builder()
                 .add(RpcMethod.of("fail_sendinvoice", List.of(), p -> Mono.error(SendInvoiceException.timeout("lni1xyz"))))
                 .add(RpcMethod.of("fail_unexpected", List.of(), p -> {
                     throw new IllegalStateException("secret detail");

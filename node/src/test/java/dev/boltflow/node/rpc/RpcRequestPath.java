@@ -64,7 +64,7 @@ public final class RpcRequestPath {
             }
             return Mono.just((JsonNode) o);
         });
-        this.dispatcher = new RpcDispatcher(new NodeRpcMethods(clock).builder().add(params).build());
+        this.dispatcher = new RpcDispatcher(new NodeRpcMethods(clock, reactor.core.scheduler.Schedulers.parallel()).builder().add(params).build());
     }
 
     /** A channel with the server's framing handlers; each message they pass on goes to {@code sink}. */
