@@ -23,6 +23,7 @@ import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryOptions;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
 import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Result;
@@ -111,14 +112,31 @@ public final class R2dbcInvoiceStore implements InvoiceStore {
 
     /**
      * A store at an R2DBC URL, e.g. {@code r2dbc:postgresql://user:password@host:5432/boltflow} or
-     * {@code r2dbc:h2:file///path/to/db}; migrated before it is handed out.
+     * {@code r2dbc:h2:file:////absolute/path/to/db} (H2 behind its own r2dbc-pool: {@code r2dbc:pool:h2:file:////...}); migrated before it is handed out.
      */
     public static Mono<R2dbcInvoiceStore> open(String r2dbcUrl) {
         Objects.requireNonNull(r2dbcUrl, "r2dbcUrl");
-        boolean h2 = r2dbcUrl.startsWith("r2dbc:h2:");
+        boolean h2;
+        try {
+            h2 = blockingDriver(r2dbcUrl);
+        } catch (IllegalArgumentException e) {
+            return Mono.error(new InvoiceStoreException("not an R2DBC URL: " + e.getMessage(), e));
+        }
         return Mono.fromCallable(() -> ConnectionFactories.get(r2dbcUrl))
                 .onErrorMap(e -> new InvoiceStoreException("no R2DBC driver for this URL", e))
                 .flatMap(factory -> open(factory, h2 ? 4 : 10, h2));
+    }
+
+    /**
+     * Whether the driver of {@code r2dbcUrl} blocks its caller: H2's does, whether named directly
+     * ({@code r2dbc:h2:...}) or under r2dbc-pool ({@code r2dbc:pool:h2:...}).
+     */
+    static boolean blockingDriver(String r2dbcUrl) {
+        ConnectionFactoryOptions options = ConnectionFactoryOptions.parse(r2dbcUrl);
+        Object driver = options.getValue(ConnectionFactoryOptions.DRIVER);
+        Object protocol = options.hasOption(ConnectionFactoryOptions.PROTOCOL)
+                ? options.getValue(ConnectionFactoryOptions.PROTOCOL) : "";
+        return "h2".equals(driver) || ("pool".equals(driver) && String.valueOf(protocol).startsWith("h2"));
     }
 
     /**

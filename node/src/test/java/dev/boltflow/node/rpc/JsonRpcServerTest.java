@@ -84,17 +84,29 @@ class JsonRpcServerTest {
                 throw new UnsupportedOperationException();
             }
 
+            /** Read once, on first use; never again on the thread that asks (a non-blocking one). */
+            private volatile Instant paidAt;
+
             @Override
             public Instant instant() {
-                try {
-                    return Instant.ofEpochSecond(ClnSchemas.raw("sendinvoice").get("json_example").get(0)
-                            .get("response").get("paid_at").asLong());
-                } catch (org.opentest4j.TestAbortedException noSchemas) {
-                    // A bare clone: the tests that depend on the example's time were skipped already.
-                    return Instant.now();
+                Instant at = paidAt;
+                if (at == null) {
+                    at = readPaidAt();
+                    paidAt = at;
                 }
+                return at;
             }
         };
+    }
+
+    private static Instant readPaidAt() {
+        try {
+            return Instant.ofEpochSecond(ClnSchemas.raw("sendinvoice").get("json_example").get(0)
+                    .get("response").get("paid_at").asLong());
+        } catch (org.opentest4j.TestAbortedException noSchemas) {
+            // A bare clone: the tests that depend on the example's time were skipped already.
+            return Instant.now();
+        }
     }
 
     private Path socket() {
@@ -103,7 +115,9 @@ class JsonRpcServerTest {
 
     /** decode plus test methods: fail_sendinvoice, fail_unexpected, gate (waits for its key), echo. */
     private RpcMethods methods() {
-        return new NodeRpcMethods(exampleClock(), reactor.core.scheduler.Schedulers.parallel()).builder()
+        Clock clock = exampleClock();
+        clock.instant(); // read the example's time here, on the test's thread
+        return new NodeRpcMethods(clock, reactor.core.scheduler.Schedulers.parallel()).builder()
                 .add(RpcMethod.of("fail_sendinvoice", List.of(), p -> Mono.error(SendInvoiceException.timeout("lni1xyz"))))
                 .add(RpcMethod.of("fail_unexpected", List.of(), p -> {
                     throw new IllegalStateException("secret detail");

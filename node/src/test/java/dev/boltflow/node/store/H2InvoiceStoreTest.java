@@ -43,6 +43,34 @@ class H2InvoiceStoreTest extends InvoiceStoreContract {
         assertTrue(Files.exists(dir.resolve("invoices.mv.db")));
     }
 
+    /** H2 blocks its caller under r2dbc-pool too: a pooled URL must not be taken as non-blocking. */
+    @Test
+    void blockingDriver_h2DirectOrPooled_isBlocking_postgresqlIsNot() {
+        assertTrue(R2dbcInvoiceStore.blockingDriver("r2dbc:h2:file:///tmp/x"));
+        assertTrue(R2dbcInvoiceStore.blockingDriver("r2dbc:h2:mem:///x"));
+        assertTrue(R2dbcInvoiceStore.blockingDriver("r2dbc:pool:h2:file:///tmp/x"));
+        assertTrue(R2dbcInvoiceStore.blockingDriver("r2dbc:pool:h2:mem:///x?maxSize=4"));
+        org.junit.jupiter.api.Assertions.assertFalse(R2dbcInvoiceStore.blockingDriver("r2dbc:postgresql://u:p@h:5432/db"));
+        org.junit.jupiter.api.Assertions.assertFalse(R2dbcInvoiceStore.blockingDriver("r2dbc:pool:postgresql://u:p@h/db"));
+    }
+
+    /** A pooled H2 URL opens, and its driver runs on boundedElastic, never on the caller's thread. */
+    @Test
+    void open_pooledH2Url_runsTheDriverOnBoundedElastic() {
+        R2dbcInvoiceStore pooled = R2dbcInvoiceStore.open("r2dbc:pool:h2:file:///" + dir.resolve("pooled").toAbsolutePath()
+                + "?maxSize=2").block(TIMEOUT);
+        try {
+            AtomicReference<String> on = new AtomicReference<>();
+            Mono.defer(() -> pooled.create(invoice("p", LATER)))
+                    .doOnNext(i -> on.set(Thread.currentThread().getName()))
+                    .subscribeOn(Schedulers.parallel())
+                    .block(TIMEOUT);
+            assertTrue(on.get().startsWith("boundedElastic"), on.get());
+        } finally {
+            pooled.close().block(TIMEOUT);
+        }
+    }
+
     @Test
     void operations_subscribedFromANonBlockingThread_runTheDriverOnBoundedElastic() {
         AtomicReference<String> createdOn = new AtomicReference<>();
