@@ -61,10 +61,12 @@ public final class Node implements AutoCloseable {
     private final PaymentSender payments;
     private final Disposable expirySweeper;
     private final Optional<InetSocketAddress> listening;
+    private final BlockHeight blockHeight;
 
     private Node(NodeConfig config, PublicKey nodeId, R2dbcInvoiceStore store, NettyPeerManager peers,
             PersistentNetworkView network, PeerOnionMessenger messenger, SendInvoice sendInvoice, Payer payer,
-            PaymentSender payments, Disposable expirySweeper, Optional<InetSocketAddress> listening) {
+            PaymentSender payments, Disposable expirySweeper, Optional<InetSocketAddress> listening,
+            BlockHeight blockHeight) {
         this.config = config;
         this.nodeId = nodeId;
         this.store = store;
@@ -76,6 +78,7 @@ public final class Node implements AutoCloseable {
         this.payments = payments;
         this.expirySweeper = expirySweeper;
         this.listening = listening;
+        this.blockHeight = blockHeight;
     }
 
     /** What the host gives the node beyond its configuration. */
@@ -203,7 +206,7 @@ public final class Node implements AutoCloseable {
             LOG.info("node {} on {} started{}", key.publicKey(), config.network().cliName(),
                     bound.map(a -> ", listening on " + a).orElse(""));
             return new Node(config, key.publicKey(), store, peers, network, messenger, sendInvoice, payer, payments,
-                    sweeper, bound);
+                    sweeper, bound, host.blockHeight());
         }).onErrorResume(e -> peers.close().then(Mono.error(e)));
     }
 
@@ -273,6 +276,11 @@ public final class Node implements AutoCloseable {
     /** The address book the messenger routes and dials with, kept across restarts. */
     public PersistentNetworkView network() {
         return network;
+    }
+
+    /** The best block height the node works with (its host's). */
+    public BlockHeight blockHeight() {
+        return blockHeight;
     }
 
     /** Where we accept BOLT 8 connections, if we do. */

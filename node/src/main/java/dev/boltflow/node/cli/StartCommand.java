@@ -1,6 +1,7 @@
 package dev.boltflow.node.cli;
 
 import dev.boltflow.node.Node;
+import dev.boltflow.node.chain.ChainTip;
 import dev.boltflow.node.config.ConfigException;
 import dev.boltflow.node.config.ConfigFile;
 import dev.boltflow.node.config.Network;
@@ -126,10 +127,16 @@ public final class StartCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE})")
     int rpcMaxConnections;
 
-    @Option(names = "--block-height", defaultValue = "0",
-            description = "Best block height for our payment paths' expiry, until a chain backend is attached "
-                    + "(default: ${DEFAULT-VALUE})")
-    long blockHeight;
+    @Option(names = "--block-height",
+            description = "The best block height, for our payment paths' max_cltv_expiry (the node has no chain "
+                    + "backend). Default: read from --block-height-url if given; else on bitcoin an estimate from a "
+                    + "checkpoint that errs high; on regtest 0; testnet and signet need this or --block-height-url")
+    Long blockHeight;
+
+    @Option(names = "--block-height-url",
+            description = "An HTTP(S) URL that answers the best block height as plain text, e.g. Esplora's "
+                    + "/blocks/tip/height; read at start and every 60 s (--block-height, or the estimate, until then)")
+    java.net.URI blockHeightUrl;
 
     @Override
     public Integer call() {
@@ -142,12 +149,21 @@ public final class StartCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        ChainTip tip;
+        try {
+            tip = chainTip(config.network());
+        } catch (ConfigException e) {
+            err.println("boltflow: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        LOG.info("block height {} ({})", tip.current(), tip.source());
         CountDownLatch stopped = new CountDownLatch(1);
         SecureRandom random = new SecureRandom();
         Node node;
         JsonRpcServer rpc;
         try {
-            node = Node.start(config, host(), random).block(Duration.ofMinutes(2));
+            node = Node.start(config, host(tip), random).block(Duration.ofMinutes(2));
             rpc = JsonRpcServer.start(config.rpcFile(),
                     new NodeRpc(node, Clock.systemUTC(), stopped::countDown, versionString()).methods(), config.rpcLimits())
                     .onErrorResume(e -> node.stop().then(Mono.error(e)))
@@ -156,6 +172,7 @@ public final class StartCommand implements Callable<Integer> {
                 connectAtStart(node, peer);
             }
         } catch (RuntimeException e) {
+            tip.dispose();
             err.println("boltflow: could not start: " + e.getMessage());
             err.flush();
             return 1;
@@ -178,6 +195,7 @@ public final class StartCommand implements Callable<Integer> {
         Mono.delay(STOP_GRACE).block();
         rpc.close().block(Duration.ofSeconds(10));
         node.close();
+        tip.dispose();
         LOG.info("stopped");
         return 0;
     }
@@ -238,9 +256,28 @@ public final class StartCommand implements Callable<Integer> {
         }
     }
 
-    private Node.Host host() {
-        long height = blockHeight;
-        return Node.Host.of(simulatedPayments, () -> height, invoice -> Optional.empty(), new SecureRandom());
+    private Node.Host host(ChainTip tip) {
+        return Node.Host.of(simulatedPayments, tip, invoice -> Optional.empty(), new SecureRandom());
+    }
+
+    /**
+     * Where the block height comes from: the URL if given (--block-height, else the estimate, until it
+     * answers); else --block-height; else regtest's 0, or the network's checkpoint estimate.
+     */
+    ChainTip chainTip(Network network) {
+        if (blockHeightUrl != null) {
+            String scheme = String.valueOf(blockHeightUrl.getScheme());
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new ConfigException("--block-height-url " + blockHeightUrl + ": expected an http or https URL");
+            }
+            dev.boltflow.core.sendinvoice.BlockHeight fallback = blockHeight != null ? ChainTip.fixed(blockHeight)
+                    : network == Network.REGTEST ? ChainTip.fixed(0) : ChainTip.estimate(network, Clock.systemUTC());
+            return ChainTip.polling(blockHeightUrl, fallback, reactor.core.scheduler.Schedulers.parallel());
+        }
+        if (blockHeight != null) {
+            return ChainTip.fixed(blockHeight);
+        }
+        return network == Network.REGTEST ? ChainTip.fixed(0) : ChainTip.estimate(network, Clock.systemUTC());
     }
 
     private static String versionString() {

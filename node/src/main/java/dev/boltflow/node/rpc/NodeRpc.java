@@ -100,7 +100,7 @@ public final class NodeRpc {
         o.put("num_active_channels", 0);
         o.put("num_inactive_channels", 0);
         o.put("version", version);
-        o.put("blockheight", 0);
+        o.put("blockheight", node.blockHeight().current());
         o.put("network", node.config().network().cliName());
         o.put("fees_collected_msat", 0);
         o.put("lightning-dir", node.config().networkDir().toString());

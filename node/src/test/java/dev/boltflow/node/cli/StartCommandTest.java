@@ -100,6 +100,56 @@ class StartCommandTest {
         assertEquals(0, exit.get(60, TimeUnit.SECONDS));
     }
 
+    /** testnet and signet have no checkpoint: without a height or a URL the node refuses to start. */
+    @Test
+    void a_real_network_without_a_height_source_or_checkpoint_is_a_clear_error(@TempDir Path dir) {
+        Result bad = runCapturingErr(dir, "start", "--data-dir", dir.toString(), "--network", "testnet");
+        assertEquals(1, bad.exit);
+        assertTrue(bad.err.contains("--block-height N or --block-height-url URL"), bad.err);
+        Result negative = runCapturingErr(dir, "start", "--data-dir", dir.toString(), "--network", "regtest",
+                "--block-height", "-1");
+        assertEquals(1, negative.exit);
+        assertTrue(negative.err.contains("--block-height: must not be negative"), negative.err);
+        assertTrue(!Files.exists(dir.resolve("testnet").resolve("node_key")), "refused before anything is written");
+    }
+
+    /** getinfo's blockheight: on bitcoin never 0 (the checkpoint estimate), and a URL's answer when one is given. */
+    @Test
+    void getinfo_reports_the_block_height_from_its_source(@TempDir Path dir) throws Exception {
+        JsonNode mainnet = infoOfANodeStartedWith(dir.resolve("a"), "bitcoin");
+        assertTrue(mainnet.get("blockheight").asLong() > 840_000, mainnet.toString());
+
+        reactor.netty.DisposableServer esplora = reactor.netty.http.server.HttpServer.create().host("127.0.0.1").port(0)
+                .route(r -> r.get("/blocks/tip/height", (req, res) -> res.sendString(reactor.core.publisher.Mono.just("123456"))))
+                .bindNow();
+        try {
+            JsonNode regtest = infoOfANodeStartedWith(dir.resolve("b"), "regtest", "--block-height-url",
+                    "http://127.0.0.1:" + esplora.port() + "/blocks/tip/height");
+            assertEquals(123_456, regtest.get("blockheight").asLong(), regtest.toString());
+        } finally {
+            esplora.disposeNow();
+        }
+        assertEquals(7, infoOfANodeStartedWith(dir.resolve("c"), "regtest", "--block-height", "7").get("blockheight").asLong());
+    }
+
+    private static JsonNode infoOfANodeStartedWith(Path dir, String network, String... more) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("start", "--data-dir", dir.toString(), "--network", network));
+        args.addAll(List.of(more));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> Main.run(args.toArray(String[]::new)));
+        Path socket = dir.resolve(network).resolve("lightning-rpc");
+        awaitSocket(socket, exit);
+        JsonRpcClient client = JsonRpcClient.create(socket);
+        try {
+            JsonNode info = client.call("getinfo", JSON.createObjectNode()).block(Duration.ofSeconds(30));
+            assertEquals(List.of(), ClnSchemas.validateResponse("getinfo", info));
+            client.call("stop", JSON.createObjectNode()).block(Duration.ofSeconds(30));
+            return info;
+        } finally {
+            client.close().block(Duration.ofSeconds(10));
+            assertEquals(0, exit.get(60, TimeUnit.SECONDS));
+        }
+    }
+
     @Test
     void rpc_limit_below_its_minimum_is_a_clear_error(@TempDir Path dir) {
         Result bad = runCapturingErr(dir, "start", "--data-dir", dir.toString(), "--network", "regtest",
