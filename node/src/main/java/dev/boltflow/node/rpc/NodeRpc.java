@@ -69,8 +69,7 @@ public final class NodeRpc {
                 .add(RpcMethod.of("connect", List.of("id", "host", "port"), this::connect))
                 .add(RpcMethod.of("disconnect", List.of("id", "force"), this::disconnect))
                 .add(RpcMethod.of("listpeers", List.of("id"), this::listpeers))
-                .add(RpcMethod.of("sendinvoice", List.of("invreq", "label", "amount_msat", "timeout", "quantity"),
-                        this::sendinvoice))
+                .add(RpcMethod.of("sendinvoice", SENDINVOICE_PARAMS, this::sendinvoice))
                 .add(RpcMethod.of("listinvoices",
                         List.of("label", "invstring", "payment_hash", "offer_id", "index", "start", "limit"),
                         this::listinvoices))
@@ -178,13 +177,24 @@ public final class NodeRpc {
     private Mono<JsonNode> sendinvoice(RpcParams p) {
         SendInvoiceRequest r;
         try {
-            r = new SendInvoiceRequest(p.string("invreq"), p.string("label"), p.optionalMsat("amount_msat"),
-                    Duration.ofSeconds(p.optionalU32("timeout").orElse(node.config().defaultTimeout().toSeconds())),
-                    p.optionalU64("quantity"));
+            r = sendInvoiceRequest(p, node.config().defaultTimeout());
         } catch (SendInvoiceException e) {
             return Mono.error(e);
         }
         return node.sendInvoice().send(r).map(NodeRpc::result);
+    }
+
+    /** sendinvoice's parameters, in Core Lightning's order. */
+    public static final List<String> SENDINVOICE_PARAMS = List.of("invreq", "label", "amount_msat", "timeout", "quantity");
+
+    /**
+     * The sendinvoice parameters, checked for form before anything is decoded or signed: a bad one is
+     * -32602 naming it ({@link RpcException} or {@link SendInvoiceException}), never -1.
+     */
+    public static SendInvoiceRequest sendInvoiceRequest(RpcParams p, Duration defaultTimeout) {
+        return new SendInvoiceRequest(p.string("invreq"), p.string("label"), p.optionalMsat("amount_msat"),
+                Duration.ofSeconds(p.optionalU32("timeout").orElse(defaultTimeout.toSeconds())),
+                p.optionalU64("quantity"));
     }
 
     private static JsonNode result(SendInvoiceResult r) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.boltflow.core.fuzz.FuzzChecks;
 import dev.boltflow.core.fuzz.FuzzSeeds;
 import dev.boltflow.core.testing.Vectors;
+import dev.boltflow.core.sendinvoice.SendInvoiceException;
 import dev.boltflow.node.rpc.RpcException;
 import dev.boltflow.node.rpc.RpcRequestPath;
 import dev.boltflow.transport.fuzz.TrackingAllocator;
@@ -39,16 +40,21 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (low 7 bits: read size, 0 = one read; high bit: the client shuts its sending side at the end),
  * then the bytes of the connection. Invariant: every answer is a JSON-RPC 2.0 response object with
  * exactly one of {@code result} and {@code error}, ending in a blank line; an error is parse error,
- * invalid request, method not found or invalid params, never the catch-all -1 (an unexpected
- * exception); nothing is answered after the connection's last answer; every buffer is released.
- * Seeds: the request of every example in {@code ../shared/cln-schemas}, one by one and back to back,
- * and {@code decode} of every string of {@code bolt12/offers-test.json}.
+ * invalid request, method not found, invalid params, or sendinvoice's 900, 1002 and 1003, never the
+ * catch-all -1 (an unexpected exception, or a parameter error reported as ours); nothing is
+ * answered after the connection's last answer; every buffer is released. {@code sendinvoice} runs
+ * as the node runs it (parameters, reader rules, build, sign, store) up to a send that cannot go
+ * anywhere (1003). Seeds: the
+ * request of every example in {@code ../shared/cln-schemas} (under {@code examples} or, as
+ * sendinvoice's, {@code json_example}), one by one and back to back, and {@code decode} of every
+ * string of {@code bolt12/offers-test.json}.
  */
 @ExtendWith(NoLeaks.class)
 class JsonRpcFuzzTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<Integer> CODES = Set.of(RpcException.PARSE_ERROR, RpcException.INVALID_REQUEST,
-            RpcException.METHOD_NOT_FOUND, RpcException.INVALID_PARAMS);
+            RpcException.METHOD_NOT_FOUND, RpcException.INVALID_PARAMS, SendInvoiceException.DUPLICATE_LABEL,
+            SendInvoiceException.OFFER_EXPIRED, SendInvoiceException.UNREACHABLE);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static RpcRequestPath path;
 
@@ -61,13 +67,29 @@ class JsonRpcFuzzTest {
         }
         for (Path schema : schemas) {
             int i = 0;
-            for (JsonNode example : Vectors.readJson(schema).path("examples")) {
+            JsonNode doc = Vectors.readJson(schema);
+            List<JsonNode> examples = new ArrayList<>();
+            doc.path("examples").forEach(examples::add);
+            doc.path("json_example").forEach(examples::add);
+            for (JsonNode example : examples) {
                 if (example.has("request")) {
                     byte[] request = JSON.writeValueAsBytes(example.get("request"));
                     seeds.add(schema.getFileName() + " example " + i++, FuzzSeeds.concat(new byte[] {0}, request));
                     all = FuzzSeeds.concat(all, request);
                 }
             }
+        }
+        // sendinvoice with each parameter wrong in a way a caller gets wrong: each must be -32602.
+        String invreq = Vectors.readJson(Vectors.clnSchemasDir().resolve("sendinvoice.json")).path("json_example").path(0)
+                .path("request").path("params").path("invreq").asText();
+        String[] bad = {"{\"invreq\":\"" + invreq + "\",\"label\":\"nul\\u0000\"}",
+            "{\"invreq\":\"" + invreq + "\",\"label\":\"" + "x".repeat(1025) + "\"}",
+            "{\"invreq\":\"" + invreq + "\",\"label\":\"l\",\"amount_msat\":1}",
+            "{\"invreq\":\"" + invreq + "\",\"label\":\"l\",\"timeout\":0}",
+            "{\"invreq\":\"" + invreq.substring(0, 40) + "\",\"label\":\"l\"}"};
+        for (int b = 0; b < bad.length; b++) {
+            seeds.addText("sendinvoice with a bad parameter " + b,
+                    "\0{\"id\":" + b + ",\"method\":\"sendinvoice\",\"params\":" + bad[b] + "}");
         }
         seeds.add("every example back to back, 13-byte reads", FuzzSeeds.concat(new byte[] {13}, all));
         seeds.add("every example, then the client shuts its side", FuzzSeeds.concat(new byte[] {(byte) 0x80}, all));

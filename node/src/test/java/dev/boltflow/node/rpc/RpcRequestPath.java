@@ -1,5 +1,20 @@
 package dev.boltflow.node.rpc;
 
+import dev.boltflow.core.bolt12.ChainHashes;
+import dev.boltflow.core.crypto.PrivateKey;
+import dev.boltflow.core.onion.OnionMessagePayload;
+import dev.boltflow.core.onion.OnionMessages;
+import dev.boltflow.core.sendinvoice.InboundOnionMessage;
+import dev.boltflow.core.sendinvoice.LocalNodeSigner;
+import dev.boltflow.core.sendinvoice.OnionMessenger;
+import dev.boltflow.core.sendinvoice.OnionMessengerException;
+import dev.boltflow.core.sendinvoice.SendInvoice;
+import dev.boltflow.core.sendinvoice.SendInvoiceConfig;
+import dev.boltflow.core.sendinvoice.memory.InMemoryInvoiceStore;
+import java.security.SecureRandom;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -49,6 +64,7 @@ public final class RpcRequestPath {
         }
     }
 
+    private static final SecureRandom RANDOM = new SecureRandom();
     private final RpcDispatcher dispatcher;
 
     public RpcRequestPath() {
@@ -64,7 +80,26 @@ public final class RpcRequestPath {
             }
             return Mono.just((JsonNode) o);
         });
-        this.dispatcher = new RpcDispatcher(new NodeRpcMethods(clock, reactor.core.scheduler.Schedulers.parallel()).builder().add(params).build());
+        // sendinvoice as the node runs it (parameters, the request's reader rules, build, sign, store),
+        // over a messenger that reaches every destination and can send to none: the send ends 1003.
+        SendInvoice service = new SendInvoice(SendInvoiceConfig.defaults(ChainHashes.REGTEST), new InMemoryInvoiceStore(),
+                new OnionMessenger() {
+                    @Override
+                    public Mono<Void> send(OnionMessages.Destination d, OnionMessagePayload payload) {
+                        return Mono.error(new OnionMessengerException(OnionMessengerException.Reason.NO_ROUTE, "fuzz"));
+                    }
+
+                    @Override
+                    public Flux<InboundOnionMessage> inbound() {
+                        return Flux.never();
+                    }
+                }, new LocalNodeSigner(PrivateKey.random(RANDOM), RANDOM), () -> 800_000, clock,
+                Schedulers.immediate(), Schedulers.immediate(), RANDOM);
+        RpcMethod sendinvoice = RpcMethod.of("sendinvoice", NodeRpc.SENDINVOICE_PARAMS,
+                p -> service.send(NodeRpc.sendInvoiceRequest(p, Duration.ofSeconds(90)))
+                        .map(r -> (JsonNode) JsonNodeFactory.instance.objectNode().put("label", r.label())));
+        this.dispatcher = new RpcDispatcher(new NodeRpcMethods(clock, reactor.core.scheduler.Schedulers.parallel()).builder()
+                .add(params).add(sendinvoice).build());
     }
 
     /** A channel with the server's framing handlers; each message they pass on goes to {@code sink}. */
