@@ -97,13 +97,41 @@ class OutcomesTest {
 
         assertEquals(SendInvoiceException.INVOICE_ERROR_RECEIVED, e.code());
         JsonNode data = e.data().orElseThrow();
-        assertEquals(Long.toString(Bolt12Field.INVOICE_AMOUNT), data.get("erroneous_field").asText());
-        assertEquals("this payer refuses the amount", data.get("error").asText());
+        // Core Lightning's types: erroneous_field a JSON number, error a string.
+        assertTrue(data.get("erroneous_field").isIntegralNumber(), data.toString());
+        assertEquals(Bolt12Field.INVOICE_AMOUNT, data.get("erroneous_field").longValue());
+        assertTrue(data.get("error").isTextual(), data.toString());
+        assertEquals("this payer refuses the amount", data.get("error").textValue());
         assertInstanceOf(Payer.Event.Refused.class, payer.nextEvent(0));
         // Refused, not paid: the invoice stays unpaid (payable until it expires).
         assertEquals("unpaid", payee.call("listinvoices", "label", "outcome-1004")
                 .get("invoices").get(0).get("status").asText());
         assertEquals(0, payee.node.sendInvoice().pending());
+    }
+
+    /**
+     * Whole nodes over BOLT 8: the payer's payment of one invoice hangs (held before it leaves); an
+     * invoice for another request that its policy refuses is answered all the same (1004), while the
+     * first payment is still held. Before, the payer handled invoices one at a time and the refusal
+     * waited behind the payment (a Core Lightning payee saw it 26 s late).
+     */
+    @Test
+    void aRefusalIsAnsweredWhileAnotherPaymentHangs() {
+        var release = payer.host.holdPayments();
+        payer.host.policy = invoice -> invoice.invoiceAmount().getAsLong() == AMOUNT + 1
+                ? Optional.of(InvoiceError.of(Bolt12Field.INVOICE_AMOUNT, "not this one")) : Optional.empty();
+        String held = payer.invoiceRequest(AMOUNT);
+        String refused = payer.invoiceRequest(AMOUNT + 1);
+        var first = payee.node.sendInvoice().send(dev.boltflow.core.sendinvoice.SendInvoiceRequest.of(held, "held")
+                .withTimeout(java.time.Duration.ofSeconds(60))).toFuture();
+        payer.host.toPay.asFlux().next().block(java.time.Duration.ofSeconds(30)); // its payment is held now
+
+        RpcException e = payee.fails("sendinvoice", "invreq", refused, "label", "refused", "timeout", 60);
+
+        assertEquals(SendInvoiceException.INVOICE_ERROR_RECEIVED, e.code());
+        assertTrue(!first.isDone(), "the first payment is still held");
+        release.tryEmitEmpty();
+        assertEquals("paid", first.join().status().wireName());
     }
 
     @Test
