@@ -210,6 +210,8 @@ class SendInvoiceTest {
                 .thenAwait(Duration.ofSeconds(10))
                 .then(() -> {
                     Invoice invoice = w[0].receivedInvoice(invreq[0]);
+                    // The path takes what acceptPayment takes: up to twice the amount, not 2^63-1.
+                    assertEquals(2 * AMOUNT, invoice.invoiceBlindedpay().orElseThrow().get(0).htlcMaximumMsat());
                     assertInstanceOf(PaymentDecision.Settle.class, w[0].pay(invoice, AMOUNT));
                 })
                 .assertNext(r -> {
@@ -760,6 +762,63 @@ class SendInvoiceTest {
                 .expectErrorSatisfies(e -> assertEquals(1004, ((SendInvoiceException) e).code()))
                 .verify(Duration.ofSeconds(10));
         assertEquals(0, throwsLeft.get() + 1, "the signer threw once");
+    }
+
+    /**
+     * A store whose answers come on its own thread (as PostgreSQL's driver answers on its event loop):
+     * the reply path and its HMACs, and the payment's checks, run on the work scheduler all the same.
+     */
+    @Test
+    void work_after_a_store_answer_runs_on_the_work_scheduler() throws Exception {
+        reactor.core.scheduler.Scheduler storeThread = Schedulers.newSingle("test-store");
+        reactor.core.scheduler.Scheduler work = Schedulers.newSingle("test-work");
+        InvoiceStore real = new InMemoryInvoiceStore();
+        InvoiceStore answeringOnItsThread = (InvoiceStore) java.lang.reflect.Proxy.newProxyInstance(
+                InvoiceStore.class.getClassLoader(), new Class<?>[] {InvoiceStore.class}, (proxy, m, args) -> {
+                    Object r = m.invoke(real, args);
+                    return r instanceof Mono<?> mono ? mono.publishOn(storeThread)
+                            : r instanceof Flux<?> flux ? flux.publishOn(storeThread) : r;
+                });
+        List<String> replyPathThreads = new CopyOnWriteArrayList<>();
+        VirtualTimeScheduler.getOrSet(); // the world's own service wants one; this test's service runs on real threads
+        World w;
+        try {
+            w = new World();
+        } finally {
+            VirtualTimeScheduler.reset();
+        }
+        LocalNodeSigner signer = new LocalNodeSigner(w.payeeKey, random);
+        NodeSigner recording = (NodeSigner) java.lang.reflect.Proxy.newProxyInstance(NodeSigner.class.getClassLoader(),
+                new Class<?>[] {NodeSigner.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("replyPath") || m.getName().equals("decryptPaymentData")) {
+                        replyPathThreads.add(m.getName() + " on " + Thread.currentThread().getName());
+                    }
+                    try {
+                        return m.invoke(signer, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        SendInvoice service = new SendInvoice(SendInvoiceConfig.defaults(ChainHashes.REGTEST), answeringOnItsThread,
+                w.payee, recording, () -> BLOCK_HEIGHT, java.time.Clock.systemUTC(), Schedulers.parallel(), work, random);
+        try {
+            String invreq = w.invreq();
+            var sent = service.send(SendInvoiceRequest.of(invreq, "threads")).toFuture();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (w.payerInbox.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5); // readiness of another thread, not a timing check
+            }
+            Invoice invoice = Invoice.decode(w.payerInbox.get(0).payload().invoice().orElseThrow().toArray());
+            assertInstanceOf(PaymentDecision.Settle.class, service.acceptPayment(w.htlc(invoice, AMOUNT))
+                    .block(Duration.ofSeconds(20)));
+            assertEquals(InvoiceStatus.PAID, sent.get(20, java.util.concurrent.TimeUnit.SECONDS).status());
+            assertEquals(2, replyPathThreads.size(), replyPathThreads.toString());
+            assertTrue(replyPathThreads.get(0).startsWith("replyPath on test-work"), replyPathThreads.toString());
+        } finally {
+            service.dispose();
+            storeThread.dispose();
+            work.dispose();
+        }
     }
 
     private static PaymentDecision.Reason reason(PaymentDecision d) {
