@@ -150,7 +150,7 @@ class BlindedPaymentInteropTest {
             return new BlindedPaymentOnion.IncomingHtlc(Kmp.bytes32(hash), built.getFirst().getMsat(),
                     built.getSecond().toLong(),
                     introduction ? Optional.empty() : Optional.of(Kmp.pub(route.getBlindingKey())),
-                    packetBytes(built.getThird().getPacket()));
+                    Kmp.packetBytes(built.getThird().getPacket()));
         }
 
         BlindedPaymentOnion.IncomingHtlc htlc(boolean introduction) {
@@ -158,10 +158,6 @@ class BlindedPaymentInteropTest {
         }
     }
 
-    private static Bytes packetBytes(OnionRoutingPacket p) {
-        return Bytes.wrap(new byte[] {(byte) p.getVersion()}).concat(Kmp.bytes(p.getPublicKey()))
-                .concat(Kmp.bytes(p.getPayload())).concat(Kmp.bytes(p.getHmac()));
-    }
 
     /** What the host's HTLC layer does: peel with the node key, then hand the final hop to sendinvoice. */
     private PaymentDecision receive(BlindedPaymentOnion.IncomingHtlc htlc) {

@@ -233,7 +233,7 @@ class Bolt8InteropTest {
             OnionMessage om = assertInstanceOf(OnionMessage.class, m, "message " + next);
             WireMessage.OnionMessage expected = fromUs.get(next);
             assertEquals(expected.pathKey(), Kmp.pub(om.getBlindingKey()), "message " + next);
-            assertEquals(expected.onionMessagePacket(), onionBytes(om.getOnionRoutingPacket()), "message " + next);
+            assertEquals(expected.onionMessagePacket(), Kmp.packetBytes(om.getOnionRoutingPacket()), "message " + next);
             next++;
         }
         Mono.fromFuture(sent).block(WAIT);
@@ -243,7 +243,7 @@ class Bolt8InteropTest {
         for (int i = 0; i < MESSAGES; i++) {
             WireMessage.OnionMessage om = assertInstanceOf(WireMessage.OnionMessage.class, got.get(i), "message " + i);
             assertEquals(Kmp.pub(fromKmp.get(i).getBlindingKey()), om.pathKey(), "message " + i);
-            assertEquals(onionBytes(fromKmp.get(i).getOnionRoutingPacket()), om.onionMessagePacket(), "message " + i);
+            assertEquals(Kmp.packetBytes(fromKmp.get(i).getOnionRoutingPacket()), om.onionMessagePacket(), "message " + i);
         }
         assertTrue(conn.isActive(), "still connected after " + MESSAGES + " messages each way");
     }
@@ -267,9 +267,4 @@ class Bolt8InteropTest {
                 new OnionRoutingPacket(0, new ByteVector(publicKey), new ByteVector(payload), new ByteVector32(hmac)));
     }
 
-    /** The onion_message_packet bytes as lightning-kmp holds them: version, public key, payload, hmac. */
-    private static Bytes onionBytes(OnionRoutingPacket p) {
-        return Bytes.wrap(new byte[] {(byte) p.getVersion()}).concat(Kmp.bytes(p.getPublicKey()))
-                .concat(Kmp.bytes(p.getPayload())).concat(Kmp.bytes(p.getHmac()));
-    }
 }

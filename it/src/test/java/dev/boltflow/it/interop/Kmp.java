@@ -4,6 +4,7 @@ import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
 import fr.acinq.bitcoin.ByteVector;
 import fr.acinq.bitcoin.ByteVector32;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -64,5 +65,24 @@ final class Kmp {
 
     static dev.boltflow.core.crypto.PrivateKey priv(fr.acinq.bitcoin.PrivateKey k) {
         return dev.boltflow.core.crypto.PrivateKey.fromBytes(k.value.toByteArray());
+    }
+
+    /** An {@code onion_message_packet} as lightning-kmp holds it, in its wire bytes. */
+    static Bytes packetBytes(fr.acinq.lightning.wire.OnionRoutingPacket p) {
+        return Bytes.wrap(new byte[] {(byte) p.getVersion()}).concat(bytes(p.getPublicKey()))
+                .concat(bytes(p.getPayload())).concat(bytes(p.getHmac()));
+    }
+
+    /** Wire bytes of an {@code onion_message_packet} as lightning-kmp's type. */
+    static fr.acinq.lightning.wire.OnionRoutingPacket packet(Bytes b) {
+        byte[] a = b.toArray();
+        return new fr.acinq.lightning.wire.OnionRoutingPacket(a[0] & 0xff, bv(Arrays.copyOfRange(a, 1, 34)),
+                bv(Arrays.copyOfRange(a, 34, a.length - 32)), new ByteVector32(Arrays.copyOfRange(a, a.length - 32, a.length)));
+    }
+
+    /** Our blinded path read by lightning-kmp's path reader. */
+    static fr.acinq.lightning.crypto.RouteBlinding.BlindedRoute route(dev.boltflow.core.onion.BlindedPath path) {
+        return fr.acinq.lightning.wire.OfferTypes.INSTANCE.readPath(new fr.acinq.bitcoin.io.ByteArrayInput(path.encode()))
+                .getRoute();
     }
 }
