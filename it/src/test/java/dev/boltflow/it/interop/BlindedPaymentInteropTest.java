@@ -21,7 +21,6 @@ import dev.boltflow.core.sendinvoice.PaymentDecision;
 import dev.boltflow.core.sendinvoice.SendInvoiceRequest;
 import dev.boltflow.core.sendinvoice.SendInvoiceResult;
 import dev.boltflow.core.tlv.TlvStream;
-import dev.boltflow.transport.testing.NettyLeaks;
 import fr.acinq.bitcoin.ByteVector;
 import fr.acinq.bitcoin.ByteVector32;
 import fr.acinq.bitcoin.PublicKey;
@@ -41,17 +40,13 @@ import fr.acinq.lightning.wire.PaymentOnion;
 import fr.acinq.lightning.wire.RouteBlindingEncryptedData;
 import fr.acinq.lightning.wire.RouteBlindingEncryptedDataTlv;
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import kotlin.Triple;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * lightning-kmp pays one of our invoices: it reads the invoice's blinded payment path and payinfo
@@ -66,27 +61,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the HTLC, as its tests pay a blinded path), and the one BOLT 4 recommends to a payer (an unblinded
  * layer to {@code first_node_id} carrying {@code current_path_key}).
  */
-@ExtendWith(NettyLeaks.class)
-class BlindedPaymentInteropTest {
+class BlindedPaymentInteropTest extends KmpSession {
     private static final long AMOUNT = 42_000;
-
-    private final SecureRandom random = new SecureRandom();
-    private OurPayee payee;
-    private KmpNode kmp;
-
-    @BeforeEach
-    void connect() throws IOException {
-        payee = new OurPayee(random);
-        CompletableFuture<?> accepted = payee.nextInbound();
-        kmp = KmpNode.connect(payee, random);
-        OurPayee.await(accepted);
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        kmp.close();
-        payee.close();
-    }
 
     /** A send of ours to an invoice_request whose path lightning-kmp introduces, and its invoice. */
     private final class Sent {
@@ -157,7 +133,6 @@ class BlindedPaymentInteropTest {
             return htlc(introduction, paymentHash, path.getRoute().getEncryptedPayloads().get(0));
         }
     }
-
 
     /** What the host's HTLC layer does: peel with the node key, then hand the final hop to sendinvoice. */
     private PaymentDecision receive(BlindedPaymentOnion.IncomingHtlc htlc) {

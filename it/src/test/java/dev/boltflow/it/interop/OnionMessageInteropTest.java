@@ -25,7 +25,6 @@ import dev.boltflow.core.onion.SciddirOrPubkey;
 import dev.boltflow.core.sendinvoice.SendInvoiceException;
 import dev.boltflow.core.sendinvoice.SendInvoiceRequest;
 import dev.boltflow.core.sendinvoice.SendInvoiceResult;
-import dev.boltflow.transport.testing.NettyLeaks;
 import fr.acinq.bitcoin.ByteVector;
 import fr.acinq.bitcoin.PrivateKey;
 import fr.acinq.lightning.crypto.sphinx.DecryptedPacket;
@@ -46,16 +45,12 @@ import fr.acinq.lightning.wire.TlvStreamSerializer;
 import fr.acinq.bitcoin.io.ByteArrayOutput;
 import fr.acinq.lightning.wire.Tlv;
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Route blinding and onion messages both ways, over a real BOLT 8 connection between our node and
@@ -67,28 +62,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (README, Interoperability): lightning-kmp does not model {@code invreq_paths} (type 90) and so
  * refuses the invoice that copies it; and it writes {@code invoice_error} with a length prefix.
  */
-@ExtendWith(NettyLeaks.class)
-class OnionMessageInteropTest {
+class OnionMessageInteropTest extends KmpSession {
     /** BOLT 4, onion_message: "SHOULD set onion_message_packet len to 1366 or 32834" (1,300-byte payloads). */
     private static final int PAYLOAD_LENGTH = 1300;
-
-    private final SecureRandom random = new SecureRandom();
-    private OurPayee payee;
-    private KmpNode kmp;
-
-    @BeforeEach
-    void connect() throws IOException {
-        payee = new OurPayee(random);
-        CompletableFuture<?> accepted = payee.nextInbound();
-        kmp = KmpNode.connect(payee, random);
-        OurPayee.await(accepted);
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        kmp.close();
-        payee.close();
-    }
 
     /** One send of ours, into a path lightning-kmp built, as lightning-kmp's recipient saw it. */
     private final class Delivered {
