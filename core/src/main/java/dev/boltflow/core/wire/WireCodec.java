@@ -64,6 +64,9 @@ public final class WireCodec {
             case WireMessage.ONION_MESSAGE:
                 return decodeOnionMessage(in);
             default:
+                if (GossipMessage.isGossipType(type)) {
+                    return GossipCodec.decode(type, in);
+                }
                 if ((type & 1) == 0) {
                     // BOLT 1: "upon receiving a message of even, unknown type: MUST close the connection."
                     throw new WireDecodeException(Kind.UNKNOWN_EVEN_TYPE, type, "unknown even message type " + type);
@@ -117,6 +120,10 @@ public final class WireCodec {
                 break;
             }
             default:
+                if (message instanceof GossipMessage) {
+                    GossipCodec.encode((GossipMessage) message, w);
+                    break;
+                }
                 // Every other type is an Unknown (its compact constructor refuses the known types).
                 w.bytes(((WireMessage.Unknown) message).payload());
                 break;

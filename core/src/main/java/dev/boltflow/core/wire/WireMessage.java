@@ -12,14 +12,14 @@ import java.util.Optional;
 
 /**
  * A Lightning message after decryption (BOLT 1, Lightning Message Format): the few this node
- * speaks, and {@link Unknown} for any other odd type. {@link WireCodec} turns them into bytes and
+ * speaks, the BOLT 7 messages ({@link GossipMessage}), and {@link Unknown} for any other odd type. {@link WireCodec} turns them into bytes and
  * back. Each known message keeps its TLV {@code extension}; the extensions of these messages define
  * no even records, so only odd ones can be held (BOLT 1: a sender "MUST NOT send evenly-typed TLV
  * records in the extension without prior negotiation").
  */
 public sealed interface WireMessage
         permits WireMessage.Init, WireMessage.Warning, WireMessage.Error, WireMessage.Ping,
-        WireMessage.Pong, WireMessage.OnionMessage, WireMessage.Unknown {
+        WireMessage.Pong, WireMessage.OnionMessage, WireMessage.Unknown, GossipMessage {
 
     int WARNING = 1;
     int INIT = 16;
@@ -34,7 +34,7 @@ public sealed interface WireMessage
     /** True for the types this interface models with their own record. */
     static boolean isKnownType(int type) {
         return type == WARNING || type == INIT || type == ERROR || type == PING || type == PONG
-                || type == ONION_MESSAGE;
+                || type == ONION_MESSAGE || GossipMessage.isGossipType(type);
     }
 
     /**
