@@ -121,7 +121,7 @@ class WireCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0000", "0002", "0020", "0100", "0102", "8000deadbeef", "fffe"})
+    @ValueSource(strings = {"0000", "0002", "0020", "0104", "020a", "8000deadbeef", "fffe"})
     void unknown_even_type_must_close(String hex) {
         WireDecodeException e = decodeFails(hex);
         assertEquals(Kind.UNKNOWN_EVEN_TYPE, e.kind());
