@@ -30,7 +30,8 @@ public record TransportConfig(Bytes32 chainHash, FeatureBits features, Duration 
 
 
     /**
-     * {@code option_onion_messages} and {@code option_route_blinding} (optional), and the BOLT 9
+     * {@code option_onion_messages} and {@code option_route_blinding} (optional), {@code gossip_queries}
+     * and {@code gossip_queries_ex} (optional: we keep a graph and answer queries, BOLT 7), and the BOLT 9
      * features marked ASSUMED: {@code var_onion_optin}, {@code option_static_remotekey} and
      * {@code payment_secret} as compulsory like current nodes send them,
      * {@code option_data_loss_protect} and {@code option_channel_type} as optional (we open no
@@ -38,7 +39,9 @@ public record TransportConfig(Bytes32 chainHash, FeatureBits features, Duration 
      */
     public static final FeatureBits DEFAULT_FEATURES = FeatureBits.of(
             FeatureBits.DATA_LOSS_PROTECT_OPT,
+            FeatureBits.GOSSIP_QUERIES_OPT,
             FeatureBits.VAR_ONION_OPTIN_REQ,
+            FeatureBits.GOSSIP_QUERIES_EX_OPT,
             FeatureBits.STATIC_REMOTEKEY_REQ,
             FeatureBits.PAYMENT_SECRET_REQ,
             FeatureBits.ROUTE_BLINDING_OPT,

@@ -31,6 +31,15 @@ public interface NetworkView {
     Set<PublicKey> links(PublicKey nodeId);
 
     /**
+     * The node at end {@code direction} (0: {@code node_id_1}, 1: {@code node_id_2}) of the announced
+     * channel {@code scid}: what a {@code sciddir_or_pubkey} (BOLT 1) names. Empty when the channel
+     * is unknown; a view without a channel graph knows none.
+     */
+    default Optional<PublicKey> channelEnd(dev.boltflow.core.wire.ShortChannelId scid, int direction) {
+        return Optional.empty();
+    }
+
+    /**
      * A network address as a node announces it (BOLT 7 {@code node_announcement} addresses: IPv4,
      * IPv6, Tor or a DNS host name). A host name, not a resolved address: resolving is I/O, which
      * is the adapter's when it connects.

@@ -21,8 +21,12 @@ public record FeatureBits(Bytes bytes) {
 
     public static final int DATA_LOSS_PROTECT_REQ = 0;
     public static final int DATA_LOSS_PROTECT_OPT = 1;
+    public static final int GOSSIP_QUERIES_REQ = 6;
+    public static final int GOSSIP_QUERIES_OPT = 7;
     public static final int VAR_ONION_OPTIN_REQ = 8;
     public static final int VAR_ONION_OPTIN_OPT = 9;
+    public static final int GOSSIP_QUERIES_EX_REQ = 10;
+    public static final int GOSSIP_QUERIES_EX_OPT = 11;
     public static final int STATIC_REMOTEKEY_REQ = 12;
     public static final int STATIC_REMOTEKEY_OPT = 13;
     public static final int PAYMENT_SECRET_REQ = 14;
@@ -47,8 +51,12 @@ public record FeatureBits(Bytes bytes) {
     public enum Feature {
         /** 0/1 {@code option_data_loss_protect}: ASSUMED. */
         DATA_LOSS_PROTECT(DATA_LOSS_PROTECT_REQ, "option_data_loss_protect", true),
+        /** 6/7 {@code gossip_queries}: "Peer has useful gossip to share" (BOLT 7, Query Messages). */
+        GOSSIP_QUERIES(GOSSIP_QUERIES_REQ, "gossip_queries", false),
         /** 8/9 {@code var_onion_optin}: ASSUMED; every node MUST support it (BOLT 9, Requirements). */
         VAR_ONION_OPTIN(VAR_ONION_OPTIN_REQ, "var_onion_optin", true),
+        /** 10/11 {@code gossip_queries_ex}: context IN; query TLVs with timestamps and checksums. */
+        GOSSIP_QUERIES_EX(GOSSIP_QUERIES_EX_REQ, "gossip_queries_ex", false),
         /** 12/13 {@code option_static_remotekey}: ASSUMED. */
         STATIC_REMOTEKEY(STATIC_REMOTEKEY_REQ, "option_static_remotekey", true),
         /** 14/15 {@code payment_secret}: ASSUMED. */
