@@ -164,6 +164,42 @@ class Bolt1HandlerTest {
         assertTrue(p.right.isActive());
     }
 
+    /**
+     * The issue's bug: a real node sends channel_announcement (256) right after init, and it closed
+     * the connection as an unknown even type. Every BOLT 7 message now travels up, even one whose
+     * points are not on the curve (that is the gossip layer's to judge and count).
+     */
+    @Test
+    void everyGossipMessage_travelsUp_andTheConnectionStays() {
+        EmbeddedPair p = rawAndNode(Delivery.ONE_BYTE_AT_A_TIME);
+        dev.boltflow.core.crypto.EcdsaSignature sig = new dev.boltflow.core.crypto.EcdsaSignature(Bytes.wrap(new byte[64]));
+        dev.boltflow.core.wire.Point junk = new dev.boltflow.core.wire.Point(Bytes.wrap(new byte[33]));
+        dev.boltflow.core.wire.ShortChannelId scid = dev.boltflow.core.wire.ShortChannelId.of(800_000, 1, 0);
+        Bytes32 chain = CONFIG.chainHash();
+        List<WireMessage> sent = List.of(
+                new dev.boltflow.core.wire.GossipMessage.ChannelAnnouncement(sig, sig, sig, sig,
+                        dev.boltflow.core.features.Features.EMPTY, chain, scid, junk, junk, junk, junk, Bytes.EMPTY),
+                new dev.boltflow.core.wire.GossipMessage.NodeAnnouncement(sig, dev.boltflow.core.features.Features.EMPTY,
+                        1, junk, Bytes.wrap(new byte[3]), Bytes.wrap(new byte[32]), Bytes.EMPTY, Bytes.EMPTY),
+                new dev.boltflow.core.wire.GossipMessage.ChannelUpdate(sig, chain, scid, 1, 1, 0, 40, 0, 0, 0, 1,
+                        Bytes.EMPTY),
+                new dev.boltflow.core.wire.GossipMessage.AnnouncementSignatures(Bytes32.ZERO, scid, sig, sig,
+                        TlvStream.EMPTY),
+                dev.boltflow.core.wire.GossipMessage.QueryShortChannelIds.of(chain, List.of(scid)),
+                new dev.boltflow.core.wire.GossipMessage.ReplyShortChannelIdsEnd(chain, true),
+                new dev.boltflow.core.wire.GossipMessage.QueryChannelRange(chain, 0, 1000,
+                        java.util.OptionalLong.empty(), TlvStream.EMPTY),
+                new dev.boltflow.core.wire.GossipMessage.ReplyChannelRange(chain, 0, 1000, 1,
+                        dev.boltflow.core.wire.GossipMessage.EncodedShortIds.of(List.of(scid)), Optional.empty(),
+                        Optional.empty(), TlvStream.EMPTY),
+                new dev.boltflow.core.wire.GossipMessage.GossipTimestampFilter(chain, 0, 0xffffffffL));
+        p.left.writeAndFlush(goodInit());
+        sent.forEach(p.left::writeAndFlush);
+        p.pumpAll();
+        assertEquals(sent, EmbeddedPair.inbound(p.right).stream().map(WireMessage.class::cast).toList());
+        assertTrue(p.right.isActive());
+    }
+
     @Test
     void unknownEvenMessage_closes() {
         EmbeddedPair p = rawAndNode(Delivery.ALL_AT_ONCE);
@@ -237,7 +273,7 @@ class Bolt1HandlerTest {
     @Test
     void unknownEvenFeatureInGlobalFeatures_isRefused() {
         EmbeddedPair p = rawAndNode(Delivery.ALL_AT_ONCE);
-        p.left.writeAndFlush(new WireMessage.Init(FeatureBits.of(6).bytes(), TransportConfig.DEFAULT_FEATURES.bytes(),
+        p.left.writeAndFlush(new WireMessage.Init(FeatureBits.of(4).bytes(), TransportConfig.DEFAULT_FEATURES.bytes(),
                 Optional.empty(), Optional.empty(), TlvStream.EMPTY));
         p.pumpAll();
         assertEquals(Kind.INCOMPATIBLE_FEATURES, reason(p));
