@@ -64,7 +64,9 @@ public final class NodeRpc {
     }
 
     public RpcMethods methods() {
-        return new NodeRpcMethods(clock).builder()
+        RpcMethods.Builder b = new NodeRpcMethods(clock).builder();
+        new GraphRpc(node.graph(), reactor.core.scheduler.Schedulers.parallel()).methods().forEach(b::add);
+        return b
                 .add(RpcMethod.of("getinfo", List.of(), p -> Mono.fromSupplier(this::getinfo)))
                 .add(RpcMethod.of("connect", List.of("id", "host", "port"), this::connect))
                 .add(RpcMethod.of("disconnect", List.of("id", "force"), this::disconnect))
@@ -128,10 +130,11 @@ public final class NodeRpc {
         }
         Optional<String> host = peer.host().or(() -> p.optionalString("host"));
         int port = peer.host().isPresent() ? peer.port() : (int) p.optionalU32("port").orElse(PeerAddress.DEFAULT_PORT);
-        if (host.isEmpty()) {
-            return Mono.error(new RpcException(CONNECT_NO_ADDRESS, "Unable to connect, no address known for peer"));
-        }
-        return node.connect(peer.nodeId(), host.get(), port)
+        Mono<PeerConnection> connecting = host.isPresent() ? node.connect(peer.nodeId(), host.get(), port)
+                // No address given: one its node_announcement gave, or the address book's (Core Lightning looks in gossip).
+                : node.connect(peer.nodeId()).onErrorMap(Node.NoAddressException.class,
+                        e -> new RpcException(CONNECT_NO_ADDRESS, "Unable to connect, no address known for peer"));
+        return connecting
                 .onErrorMap(e -> !(e instanceof RpcException),
                         e -> new RpcException(CONNECT_FAILED, "Connection establishment: " + e.getMessage()))
                 .map(c -> (JsonNode) F.objectNode()
