@@ -147,15 +147,18 @@ public final class GossipManager implements PeerGossip, Disposable {
         this.cpu = Objects.requireNonNull(cpu, "cpu");
         graph.onAccepted(this::accepted);
         this.timers.add(Flux.interval(config.flushInterval(), config.flushInterval(), timers)
+                .onBackpressureDrop()
                 .concatMap(t -> flush().onErrorResume(e -> {
                     LOG.warn("relaying gossip failed: {}", e.toString());
                     return Mono.empty();
                 }), 1)
                 .subscribe());
         this.timers.add(Flux.interval(config.pruneInterval(), config.pruneInterval(), timers)
+                .onBackpressureDrop()
                 .concatMap(t -> prune(), 1)
                 .subscribe());
         store.ifPresent(s -> this.timers.add(Flux.interval(java.time.Duration.ofSeconds(1), timers)
+                .onBackpressureDrop()
                 .concatMap(t -> persist(s), 1)
                 .subscribe()));
     }

@@ -383,14 +383,21 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
             if (direct.isPresent()) {
                 return buildAndWrite(direct.get(), List.of(), destination, payload);
             }
-            Optional<List<PublicKey>> route = route(target);
-            if (route.isPresent()) {
-                PeerConnection first = usablePeer(route.get().get(0)).orElse(null);
-                if (first != null) {
-                    return buildAndWrite(first, route.get(), destination, payload);
-                }
+            // True once written along a route over the graph; false when there is none.
+            Mono<Boolean> routed = Mono.defer(() -> {
+                Optional<List<PublicKey>> route = route(target);
+                Optional<PeerConnection> first = route.flatMap(r -> usablePeer(r.get(0)));
+                return first.isPresent() ? buildAndWrite(first.get(), route.get(), destination, payload).thenReturn(true)
+                        : Mono.just(false);
+            });
+            Mono<Void> dialled = dial(target).flatMap(c -> buildAndWrite(c, List.of(), destination, payload));
+            if (!noConnect && network.node(target).map(n -> !n.addresses().isEmpty()).orElse(false)) {
+                // Core Lightning dials an introduction node whose address it knows; the graph's route
+                // is the fallback when that fails, and the way with noConnect.
+                return dialled.onErrorResume(OnionMessengerException.class, e -> routed
+                        .flatMap(sent -> sent ? Mono.<Void>empty() : Mono.error(e)));
             }
-            return dial(target).flatMap(c -> buildAndWrite(c, List.of(), destination, payload));
+            return routed.flatMap(sent -> sent ? Mono.<Void>empty() : dialled);
         }).subscribeOn(cpu).publishOn(cpu); // the write completes on an event loop: hand the caller back to cpu
     }
 
