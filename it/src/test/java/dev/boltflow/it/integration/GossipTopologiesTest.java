@@ -212,6 +212,16 @@ class GossipTopologiesTest {
     }
 
     @Test
+    void theGraph_survivesARestart_fromTheGossipStore() {
+        Cluster.TestNode[] n = network(false);
+        Cluster.TestNode e = n[0];
+        e.restart();
+        assertEquals(2, e.node.graph().channelCount(), "read back from DIR/NETWORK/gossip_store");
+        assertEquals(3, e.node.graph().nodes().stream().filter(x -> x.timestamp().isPresent()).count());
+        assertTrue(e.node.view().node(n[2].id()).map(x -> !x.addresses().isEmpty()).orElse(false));
+    }
+
+    @Test
     void connectWithoutAddress_dialsTheAnnouncedOne_andUnknownNodesAnswer400() {
         Cluster.TestNode[] n = network(false);
         Cluster.TestNode e = n[0];
