@@ -167,7 +167,11 @@ public final class BouncyCastleSecp256k1 implements Secp256k1Provider {
         BigInteger w = s.modInverse(Secp256k1.N);
         BigInteger u1 = e.multiply(w).mod(Secp256k1.N);
         BigInteger u2 = r.multiply(w).mod(Secp256k1.N);
-        ECPoint q = ECAlgorithms.sumOfTwoMultiplies(Secp256k1.G, u1, point(publicKey), u2);
+        // BouncyCastle caches its precomputation on the point it multiplies: a copy keeps a long-lived
+        // key's handle (a node id in the channel graph) from growing by kilobytes.
+        ECPoint p = point(publicKey);
+        ECPoint fresh = Secp256k1.CURVE.createPoint(p.getAffineXCoord().toBigInteger(), p.getAffineYCoord().toBigInteger());
+        ECPoint q = ECAlgorithms.sumOfTwoMultiplies(Secp256k1.G, u1, fresh, u2);
         if (q.isInfinity()) {
             return false;
         }

@@ -69,21 +69,29 @@ public final class ChannelGraph {
     }
 
     // ---- model
+    //
+    // Kept compact, since a mainnet graph is about 200,000 messages: each message is held once, as
+    // the bytes its signer signed less what the graph already knows (the chain hash, the short
+    // channel id, the node ids), and its fields are read from those bytes when asked for.
 
     private static final class Node {
         final PublicKey id;
-        final List<Channel> channels = new ArrayList<>(4);
+        final List<Channel> channels = new ArrayList<>(2);
+        /** The latest node_announcement, whole (type included), or null. */
         byte[] announcement;
-        long timestamp = -1;
-        Features features = Features.EMPTY;
-        List<NodeAddress> addresses = List.of();
-        String alias = "";
-        Bytes color = Bytes.EMPTY;
-        final Bucket bucket;
+        /** Token bucket of its announcements ({@link #take}); 0: not used yet. */
+        long bucket;
 
-        Node(PublicKey id, long now, GraphLimits limits) {
+        Node(PublicKey id) {
             this.id = id;
-            this.bucket = new Bucket(limits.updateBurst(), now);
+        }
+
+        long timestamp() {
+            if (announcement == null) {
+                return -1;
+            }
+            int flen = u16(announcement, NodeAnnouncement.SIGNED_FROM);
+            return u32(announcement, NodeAnnouncement.SIGNED_FROM + 2 + flen);
         }
     }
 
@@ -91,12 +99,16 @@ public final class ChannelGraph {
         final long scid;
         final Node node1;
         final Node node2;
+        /** The announcement less chain hash, short channel id and node ids ({@link #compactAnnouncement}). */
         final byte[] announcement;
         final boolean unknownEvenFeatures;
         final long receivedAt;
-        final Half[] halves = new Half[2];
-        final Bucket[] buckets = new Bucket[2];
-        OptionalLong capacitySat = OptionalLong.empty();
+        /** Each end's latest update less type, chain hash and short channel id ({@link #compactUpdate}), or null. */
+        byte[] update1;
+        byte[] update2;
+        long bucket1;
+        long bucket2;
+        long capacitySat = -1;
         long spentAtHeight = -1;
 
         Channel(long scid, Node node1, Node node2, byte[] announcement, boolean unknownEvenFeatures, long receivedAt) {
@@ -111,39 +123,116 @@ public final class ChannelGraph {
         Node end(int direction) {
             return direction == 0 ? node1 : node2;
         }
+
+        byte[] update(int direction) {
+            return direction == 0 ? update1 : update2;
+        }
     }
 
-    /** One end's latest {@code channel_update}, its fields and its bytes. */
-    private record Half(byte[] update, long timestamp, int messageFlags, int channelFlags, int cltvExpiryDelta,
-            long htlcMinimumMsat, long feeBaseMsat, long feeProportionalMillionths, long htlcMaximumMsat,
-            long checksum) {
+    // Offsets in a compact update: signature, then the fields after short_channel_id.
+    private static final int U_TIMESTAMP = 64;
+    private static final int U_MESSAGE_FLAGS = 68;
+    private static final int U_CHANNEL_FLAGS = 69;
+    private static final int U_CLTV = 70;
+    private static final int U_HTLC_MIN = 72;
+    private static final int U_FEE_BASE = 80;
+    private static final int U_FEE_PROP = 84;
+    private static final int U_HTLC_MAX = 88;
+    private static final int U_END = 96;
+    /** chain_hash and short_channel_id, which a compact update leaves out. */
+    private static final int CHAIN_AND_SCID = 32 + 8;
+
+    private static byte[] compactUpdate(byte[] encoded) {
+        byte[] out = new byte[encoded.length - 2 - CHAIN_AND_SCID];
+        System.arraycopy(encoded, 2, out, 0, 64);
+        System.arraycopy(encoded, 2 + 64 + CHAIN_AND_SCID, out, 64, out.length - 64);
+        return out;
     }
 
-    /** A token bucket in whole tokens over unix seconds. */
-    private static final class Bucket {
-        int tokens;
-        long last;
+    private byte[] fullUpdate(long scid, byte[] compact) {
+        byte[] out = new byte[compact.length + 2 + CHAIN_AND_SCID];
+        out[0] = (byte) (GossipMessage.CHANNEL_UPDATE >>> 8);
+        out[1] = (byte) GossipMessage.CHANNEL_UPDATE;
+        System.arraycopy(compact, 0, out, 2, 64);
+        limits.chainHash().bytes().copyTo(out, 2 + 64);
+        putU64(out, 2 + 64 + 32, scid);
+        System.arraycopy(compact, 64, out, 2 + 64 + CHAIN_AND_SCID, compact.length - 64);
+        return out;
+    }
 
-        Bucket(int tokens, long now) {
-            this.tokens = tokens;
-            this.last = now;
-        }
+    /**
+     * A channel_announcement less what the channel knows: signatures ‖ len ‖ features ‖ bitcoin_key_1
+     * ‖ bitcoin_key_2 ‖ excess (chain_hash, short_channel_id and the node ids left out).
+     */
+    private static byte[] compactAnnouncement(byte[] encoded) {
+        int flen = u16(encoded, ChannelAnnouncement.SIGNED_FROM);
+        int featuresEnd = ChannelAnnouncement.SIGNED_FROM + 2 + flen;
+        int keys = featuresEnd + CHAIN_AND_SCID + 2 * 33;
+        byte[] out = new byte[encoded.length - 2 - CHAIN_AND_SCID - 2 * 33];
+        System.arraycopy(encoded, 2, out, 0, featuresEnd - 2);
+        System.arraycopy(encoded, keys, out, featuresEnd - 2, encoded.length - keys);
+        return out;
+    }
 
-        boolean take(long now, GraphLimits limits) {
-            long interval = Math.max(1, limits.updateInterval().toSeconds());
-            if (now > last) {
-                long refill = (now - last) / interval;
-                if (refill > 0) {
-                    tokens = (int) Math.min(limits.updateBurst(), tokens + refill);
-                    last += refill * interval;
-                }
-            }
-            if (tokens == 0) {
-                return false;
-            }
-            tokens--;
-            return true;
+    private byte[] fullAnnouncement(Channel ch) {
+        byte[] c = ch.announcement;
+        int flen = u16(c, 4 * 64);
+        int featuresEnd = 4 * 64 + 2 + flen;
+        byte[] out = new byte[c.length + 2 + CHAIN_AND_SCID + 2 * 33];
+        out[0] = (byte) (GossipMessage.CHANNEL_ANNOUNCEMENT >>> 8);
+        out[1] = (byte) GossipMessage.CHANNEL_ANNOUNCEMENT;
+        System.arraycopy(c, 0, out, 2, featuresEnd);
+        int at = 2 + featuresEnd;
+        limits.chainHash().bytes().copyTo(out, at);
+        putU64(out, at + 32, ch.scid);
+        ch.node1.id.bytes().copyTo(out, at + CHAIN_AND_SCID);
+        ch.node2.id.bytes().copyTo(out, at + CHAIN_AND_SCID + 33);
+        System.arraycopy(c, featuresEnd, out, at + CHAIN_AND_SCID + 66, c.length - featuresEnd);
+        return out;
+    }
+
+    private static int u16(byte[] b, int at) {
+        return ((b[at] & 0xff) << 8) | (b[at + 1] & 0xff);
+    }
+
+    private static long u32(byte[] b, int at) {
+        return ((long) u16(b, at) << 16) | u16(b, at + 2);
+    }
+
+    private static long u64(byte[] b, int at) {
+        return (u32(b, at) << 32) | u32(b, at + 4);
+    }
+
+    private static void putU64(byte[] b, int at, long v) {
+        for (int i = 7; i >= 0; i--) {
+            b[at + i] = (byte) v;
+            v >>>= 8;
         }
+    }
+
+    private static long timestamp(byte[] compactUpdate) {
+        return compactUpdate == null ? -1 : u32(compactUpdate, U_TIMESTAMP);
+    }
+
+    /**
+     * A token bucket in one long: whole tokens in the high 16 bits, the last refill (unix seconds) in
+     * the low 48; 0 is a full bucket not used yet. Returns the new state, or -1 when it is empty.
+     */
+    private static long take(long state, long now, GraphLimits limits) {
+        long tokens = state == 0 ? limits.updateBurst() : state >>> 48;
+        long last = state == 0 ? now : state & 0xffff_ffff_ffffL;
+        long interval = Math.max(1, limits.updateInterval().toSeconds());
+        if (now > last) {
+            long refill = (now - last) / interval;
+            if (refill > 0) {
+                tokens = Math.min(limits.updateBurst(), tokens + refill);
+                last += refill * interval;
+            }
+        }
+        if (tokens == 0) {
+            return -1;
+        }
+        return ((tokens - 1) << 48) | (last & 0xffff_ffff_ffffL);
     }
 
     // ---- snapshots handed out
@@ -185,6 +274,8 @@ public final class ChannelGraph {
         final GossipMessage message;
         final byte[] encoded;
         final Point signer;
+        /** The signer's (or announcing node's) key when the graph has it parsed already. */
+        PublicKey knownKey;
         final boolean trusted;
         GossipOutcome decided;
         boolean verified;
@@ -230,24 +321,25 @@ public final class ChannelGraph {
             verified = true;
             try {
                 if (message instanceof ChannelAnnouncement a) {
-                    GossipSignatures.Failure f = trusted ? null : GossipSignatures.verify(a);
+                    key1 = a.nodeId1().toPublicKey(); // a bad point: MALFORMED below
+                    key2 = a.nodeId2().toPublicKey();
+                    GossipSignatures.Failure f = trusted ? null : GossipSignatures.verify(a, key1, key2);
                     if (f == GossipSignatures.Failure.INVALID_POINT) {
                         decided = GossipOutcome.MALFORMED;
                     } else if (f != null) {
                         decided = GossipOutcome.BAD_SIGNATURE;
-                    } else {
-                        key1 = a.nodeId1().toPublicKey();
-                        key2 = a.nodeId2().toPublicKey();
                     }
                 } else if (message instanceof NodeAnnouncement n) {
                     addresses = NodeAddress.parseAll(n.addresses());
-                    GossipSignatures.Failure f = trusted ? null : GossipSignatures.verify(n);
+                    GossipSignatures.Failure f = trusted ? null
+                            : knownKey != null ? GossipSignatures.verify(n, knownKey) : GossipSignatures.verify(n);
                     if (f != null) {
                         decided = f == GossipSignatures.Failure.INVALID_POINT ? GossipOutcome.MALFORMED
                                 : GossipOutcome.BAD_SIGNATURE;
                     }
                 } else if (message instanceof ChannelUpdate u) {
-                    GossipSignatures.Failure f = trusted ? null : GossipSignatures.verify(u, signer);
+                    GossipSignatures.Failure f = trusted ? null
+                            : knownKey != null ? GossipSignatures.verify(u, knownKey) : GossipSignatures.verify(u, signer);
                     if (f != null) {
                         decided = f == GossipSignatures.Failure.INVALID_POINT ? GossipOutcome.MALFORMED
                                 : GossipOutcome.BAD_SIGNATURE;
@@ -332,19 +424,20 @@ public final class ChannelGraph {
         int direction = u.direction();
         long scid = u.shortChannelId().value();
         Point signer;
+        PublicKey known = null;
         synchronized (lock) {
             Channel c = channels.get(scid);
             if (c != null) {
-                Half h = c.halves[direction];
                 // BOLT 7: an update not newer than the last one for this channel and node "SHOULD" be ignored.
-                if (h != null && u.timestamp() <= h.timestamp()) {
+                if (u.timestamp() <= timestamp(c.update(direction))) {
                     return Candidate.decided(u, GossipOutcome.DUPLICATE);
                 }
                 if (c.spentAtHeight >= 0 && !u.disabled()) {
                     // "if the channel output has been spent: MUST ignore channel_updates, unless they have the disable bit set"
                     return Candidate.decided(u, GossipOutcome.FUNDING_REFUSED);
                 }
-                signer = Point.of(c.end(direction).id);
+                known = c.end(direction).id;
+                signer = Point.of(known);
             } else {
                 Point[] ids = pending.get(scid);
                 if (ids == null) {
@@ -354,7 +447,9 @@ public final class ChannelGraph {
                 signer = ids[direction];
             }
         }
-        return new Candidate(u, WireCodec.encode(u), signer, trusted);
+        Candidate candidate = new Candidate(u, WireCodec.encode(u), signer, trusted);
+        candidate.knownKey = known;
+        return candidate;
     }
 
     private Candidate checkNode(NodeAnnouncement n, long now, boolean trusted) {
@@ -370,11 +465,13 @@ public final class ChannelGraph {
                 // "if node_id is NOT previously known from a channel_announcement message ... SHOULD ignore"
                 return Candidate.decided(n, GossipOutcome.UNKNOWN_NODE);
             }
-            if (node != null && n.timestamp() <= node.timestamp) {
+            if (node != null && n.timestamp() <= node.timestamp()) {
                 return Candidate.decided(n, GossipOutcome.DUPLICATE); // "timestamp is NOT greater"
             }
+            Candidate candidate = new Candidate(n, WireCodec.encode(n), null, trusted);
+            candidate.knownKey = node == null ? null : node.id;
+            return candidate;
         }
-        return new Candidate(n, WireCodec.encode(n), null, trusted);
     }
 
     private boolean pendingNode(Point id) {
@@ -450,11 +547,11 @@ public final class ChannelGraph {
         if (channels.size() >= limits.maxChannels() || nodes.size() + newNodes(a) > limits.maxNodes()) {
             return GossipOutcome.GRAPH_FULL;
         }
-        Node n1 = nodes.computeIfAbsent(a.nodeId1().bytes(), k -> new Node(c.key1, now, limits));
-        Node n2 = nodes.computeIfAbsent(a.nodeId2().bytes(), k -> new Node(c.key2, now, limits));
+        Node n1 = nodes.computeIfAbsent(a.nodeId1().bytes(), k -> new Node(c.key1));
+        Node n2 = nodes.computeIfAbsent(a.nodeId2().bytes(), k -> new Node(c.key2));
         boolean unknownEven = !a.features().unknownEvenBits(bit -> false).isEmpty();
-        Channel ch = new Channel(scid, n1, n2, c.encoded, unknownEven, now);
-        ch.capacitySat = funding.capacitySat();
+        Channel ch = new Channel(scid, n1, n2, compactAnnouncement(c.encoded), unknownEven, now);
+        ch.capacitySat = funding.capacitySat().orElse(-1);
         channels.put(scid, ch);
         n1.channels.add(ch);
         n2.channels.add(ch);
@@ -469,24 +566,29 @@ public final class ChannelGraph {
         if (ch == null || !Point.of(ch.end(direction).id).equals(c.signer)) {
             return GossipOutcome.UNKNOWN_CHANNEL; // its announcement failed, or was replaced meanwhile
         }
-        Half old = ch.halves[direction];
-        if (old != null && u.timestamp() <= old.timestamp()) {
+        if (u.timestamp() <= timestamp(ch.update(direction))) {
             return GossipOutcome.DUPLICATE;
         }
         if (!c.trusted) {
-            if (ch.buckets[direction] == null) {
-                ch.buckets[direction] = new Bucket(limits.updateBurst(), now);
-            }
-            if (!ch.buckets[direction].take(now, limits)) {
+            long state = take(direction == 0 ? ch.bucket1 : ch.bucket2, now, limits);
+            if (state < 0) {
                 return GossipOutcome.RATE_LIMITED;
             }
+            if (direction == 0) {
+                ch.bucket1 = state;
+            } else {
+                ch.bucket2 = state;
+            }
         }
-        boolean first = ch.halves[0] == null && ch.halves[1] == null;
-        ch.halves[direction] = new Half(c.encoded, u.timestamp(), u.messageFlags(), u.channelFlags(),
-                u.cltvExpiryDelta(), u.htlcMinimumMsat(), u.feeBaseMsat(), u.feeProportionalMillionths(),
-                u.htlcMaximumMsat(), checksum(u));
+        boolean first = ch.update1 == null && ch.update2 == null;
+        byte[] compact = compactUpdate(c.encoded);
+        if (direction == 0) {
+            ch.update1 = compact;
+        } else {
+            ch.update2 = compact;
+        }
         notify(new Accepted(u.type(), Bytes.wrap(c.encoded), u.timestamp(),
-                first ? Optional.of(Bytes.wrap(ch.announcement)) : Optional.empty()));
+                first ? Optional.of(Bytes.wrap(fullAnnouncement(ch))) : Optional.empty()));
         return GossipOutcome.ACCEPTED;
     }
 
@@ -495,18 +597,17 @@ public final class ChannelGraph {
         if (node == null) {
             return GossipOutcome.UNKNOWN_NODE;
         }
-        if (n.timestamp() <= node.timestamp) {
+        if (n.timestamp() <= node.timestamp()) {
             return GossipOutcome.DUPLICATE;
         }
-        if (!c.trusted && !node.bucket.take(now, limits)) {
-            return GossipOutcome.RATE_LIMITED;
+        if (!c.trusted) {
+            long state = take(node.bucket, now, limits);
+            if (state < 0) {
+                return GossipOutcome.RATE_LIMITED;
+            }
+            node.bucket = state;
         }
         node.announcement = c.encoded;
-        node.timestamp = n.timestamp();
-        node.features = n.features();
-        node.addresses = List.copyOf(c.addresses);
-        node.alias = alias(n.alias());
-        node.color = n.rgbColor();
         notify(new Accepted(n.type(), Bytes.wrap(c.encoded), n.timestamp(), Optional.empty()));
         return GossipOutcome.ACCEPTED;
     }
@@ -568,6 +669,17 @@ public final class ChannelGraph {
         return crc.getValue();
     }
 
+    /** {@link #checksum(ChannelUpdate)} of a compact update of channel {@code scid}. */
+    private long checksum(long scid, byte[] compact) {
+        CRC32C crc = new CRC32C();
+        byte[] chainAndScid = new byte[CHAIN_AND_SCID];
+        limits.chainHash().bytes().copyTo(chainAndScid, 0);
+        putU64(chainAndScid, 32, scid);
+        crc.update(chainAndScid);
+        crc.update(compact, U_MESSAGE_FLAGS, U_END - U_MESSAGE_FLAGS);
+        return crc.getValue();
+    }
+
     // ---- restoring and pruning
 
     /**
@@ -605,8 +717,8 @@ public final class ChannelGraph {
         synchronized (lock) {
             for (Channel ch : List.copyOf(channels.values())) {
                 boolean stale = false;
-                for (Half h : ch.halves) {
-                    stale |= h == null ? ch.receivedAt < cutoff : h.timestamp() < cutoff;
+                for (byte[] u : new byte[][] {ch.update1, ch.update2}) {
+                    stale |= u == null ? ch.receivedAt < cutoff : timestamp(u) < cutoff;
                 }
                 boolean spent = ch.spentAtHeight >= 0 && blockHeight >= ch.spentAtHeight + SPENT_DELAY_BLOCKS;
                 if (stale || spent) {
@@ -646,6 +758,17 @@ public final class ChannelGraph {
     public int nodeCount() {
         synchronized (lock) {
             return nodes.size();
+        }
+    }
+
+    /** Nodes whose {@code node_announcement} we hold. */
+    public int announcedNodeCount() {
+        synchronized (lock) {
+            int n = 0;
+            for (Node node : nodes.values()) {
+                n += node.announcement == null ? 0 : 1;
+            }
+            return n;
         }
     }
 
@@ -727,7 +850,7 @@ public final class ChannelGraph {
             }
             Set<PublicKey> out = new LinkedHashSet<>();
             for (Channel ch : n.channels) {
-                if (ch.unknownEvenFeatures || ch.spentAtHeight >= 0 || (disabled(ch.halves[0]) && disabled(ch.halves[1]))) {
+                if (ch.unknownEvenFeatures || ch.spentAtHeight >= 0 || (disabled(ch.update1) && disabled(ch.update2))) {
                     continue;
                 }
                 Node other = ch.node1 == n ? ch.node2 : ch.node1;
@@ -739,16 +862,18 @@ public final class ChannelGraph {
         }
     }
 
-    private static boolean disabled(Half h) {
-        return h != null && (h.channelFlags() & ChannelUpdate.DISABLE) != 0;
+    private static boolean disabled(byte[] update) {
+        return update != null && (update[U_CHANNEL_FLAGS] & ChannelUpdate.DISABLE) != 0;
     }
 
     private static boolean relays(Node n) {
-        if (n.timestamp < 0) {
+        if (n.announcement == null) {
             return true; // no announcement: its features are unknown
         }
-        return n.features.unknownEvenBits(FeatureBits.Feature::isKnownBit).isEmpty()
-                && (n.features.hasBit(FeatureBits.ONION_MESSAGES_REQ) || n.features.hasBit(FeatureBits.ONION_MESSAGES_OPT));
+        Features f = new Features(Bytes.of(n.announcement, NodeAnnouncement.SIGNED_FROM + 2,
+                NodeAnnouncement.SIGNED_FROM + 2 + u16(n.announcement, NodeAnnouncement.SIGNED_FROM)));
+        return f.unknownEvenBits(FeatureBits.Feature::isKnownBit).isEmpty()
+                && (f.hasBit(FeatureBits.ONION_MESSAGES_REQ) || f.hasBit(FeatureBits.ONION_MESSAGES_OPT));
     }
 
     /** The short channel ids whose block is in [{@code firstBlock}, {@code endBlock}), ascending. */
@@ -777,14 +902,14 @@ public final class ChannelGraph {
             if (ch == null) {
                 return Optional.empty();
             }
-            return Optional.of(new ChannelMessages(Bytes.wrap(ch.announcement), update(ch.halves[0]),
-                    update(ch.halves[1]), Optional.ofNullable(ch.node1.announcement).map(Bytes::wrap),
+            return Optional.of(new ChannelMessages(Bytes.wrap(fullAnnouncement(ch)), update(ch, ch.update1),
+                    update(ch, ch.update2), Optional.ofNullable(ch.node1.announcement).map(Bytes::wrap),
                     Optional.ofNullable(ch.node2.announcement).map(Bytes::wrap), ch.node1.id, ch.node2.id));
         }
     }
 
-    private static Optional<Bytes> update(Half h) {
-        return h == null ? Optional.empty() : Optional.of(Bytes.wrap(h.update()));
+    private Optional<Bytes> update(Channel ch, byte[] compact) {
+        return compact == null ? Optional.empty() : Optional.of(Bytes.wrap(fullUpdate(ch.scid, compact)));
     }
 
     /**
@@ -797,23 +922,22 @@ public final class ChannelGraph {
         List<Bytes> out = new ArrayList<>();
         synchronized (lock) {
             for (Channel ch : channels.values()) {
-                boolean any = false;
-                for (Half h : ch.halves) {
-                    any |= h != null && filter.test(h.timestamp());
-                }
-                if (!any) {
+                boolean one = ch.update1 != null && filter.test(timestamp(ch.update1));
+                boolean two = ch.update2 != null && filter.test(timestamp(ch.update2));
+                if (!one && !two) {
                     continue;
                 }
-                out.add(Bytes.wrap(ch.announcement));
-                for (Half h : ch.halves) {
-                    if (h != null && filter.test(h.timestamp())) {
-                        out.add(Bytes.wrap(h.update()));
-                    }
+                out.add(Bytes.wrap(fullAnnouncement(ch)));
+                if (one) {
+                    out.add(Bytes.wrap(fullUpdate(ch.scid, ch.update1)));
+                }
+                if (two) {
+                    out.add(Bytes.wrap(fullUpdate(ch.scid, ch.update2)));
                 }
             }
             if (withNodes) {
                 for (Node n : nodes.values()) {
-                    if (n.announcement != null && filter.test(n.timestamp)) {
+                    if (n.announcement != null && filter.test(n.timestamp())) {
                         out.add(Bytes.wrap(n.announcement));
                     }
                 }
@@ -827,10 +951,10 @@ public final class ChannelGraph {
         List<Bytes> out = new ArrayList<>();
         synchronized (lock) {
             for (Channel ch : channels.values()) {
-                out.add(Bytes.wrap(ch.announcement));
-                for (Half h : ch.halves) {
-                    if (h != null) {
-                        out.add(Bytes.wrap(h.update()));
+                out.add(Bytes.wrap(fullAnnouncement(ch)));
+                for (byte[] u : new byte[][] {ch.update1, ch.update2}) {
+                    if (u != null) {
+                        out.add(Bytes.wrap(fullUpdate(ch.scid, u)));
                     }
                 }
             }
@@ -843,26 +967,32 @@ public final class ChannelGraph {
         return out;
     }
 
-    private static ChannelInfo info(Channel ch) {
-        Features features;
-        try {
-            features = ((ChannelAnnouncement) WireCodec.decode(ch.announcement)).features();
-        } catch (DecodeException e) {
-            features = Features.EMPTY;
-        }
-        return new ChannelInfo(new ShortChannelId(ch.scid), ch.node1.id, ch.node2.id, policy(ch.halves[0]),
-                policy(ch.halves[1]), ch.capacitySat, ch.unknownEvenFeatures, features);
+    private ChannelInfo info(Channel ch) {
+        Features features = new Features(Bytes.of(ch.announcement, 4 * 64 + 2, 4 * 64 + 2 + u16(ch.announcement, 4 * 64)));
+        return new ChannelInfo(new ShortChannelId(ch.scid), ch.node1.id, ch.node2.id, policy(ch.scid, ch.update1),
+                policy(ch.scid, ch.update2), ch.capacitySat < 0 ? OptionalLong.empty() : OptionalLong.of(ch.capacitySat),
+                ch.unknownEvenFeatures, features);
     }
 
-    private static Optional<Policy> policy(Half h) {
-        return h == null ? Optional.empty() : Optional.of(new Policy(h.timestamp(), h.messageFlags(),
-                h.channelFlags(), h.cltvExpiryDelta(), h.htlcMinimumMsat(), h.feeBaseMsat(),
-                h.feeProportionalMillionths(), h.htlcMaximumMsat(), h.checksum()));
+    private Optional<Policy> policy(long scid, byte[] u) {
+        return u == null ? Optional.empty() : Optional.of(new Policy(u32(u, U_TIMESTAMP), u[U_MESSAGE_FLAGS] & 0xff,
+                u[U_CHANNEL_FLAGS] & 0xff, u16(u, U_CLTV), u64(u, U_HTLC_MIN), u32(u, U_FEE_BASE), u32(u, U_FEE_PROP),
+                u64(u, U_HTLC_MAX), checksum(scid, u)));
     }
 
     private static NodeInfo info(Node n) {
-        return new NodeInfo(n.id, n.timestamp < 0 ? OptionalLong.empty() : OptionalLong.of(n.timestamp), n.features,
-                n.alias, n.color, n.addresses, n.channels.size());
+        if (n.announcement == null) {
+            return new NodeInfo(n.id, OptionalLong.empty(), Features.EMPTY, "", Bytes.EMPTY, List.of(), n.channels.size());
+        }
+        NodeAnnouncement a = (NodeAnnouncement) WireCodec.decode(n.announcement); // our own, checked when stored
+        List<NodeAddress> addresses;
+        try {
+            addresses = NodeAddress.parseAll(a.addresses());
+        } catch (DecodeException e) {
+            addresses = List.of();
+        }
+        return new NodeInfo(n.id, OptionalLong.of(a.timestamp()), a.features(), alias(a.alias()), a.rgbColor(),
+                addresses, n.channels.size());
     }
 
     @Override

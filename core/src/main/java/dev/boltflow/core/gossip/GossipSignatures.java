@@ -67,11 +67,20 @@ public final class GossipSignatures {
     public static Failure verify(ChannelAnnouncement m) {
         PublicKey n1;
         PublicKey n2;
-        PublicKey b1;
-        PublicKey b2;
         try {
             n1 = m.nodeId1().toPublicKey();
             n2 = m.nodeId2().toPublicKey();
+        } catch (DecodeException e) {
+            return Failure.INVALID_POINT;
+        }
+        return verify(m, n1, n2);
+    }
+
+    /** As {@link #verify(ChannelAnnouncement)} with the node ids already parsed. */
+    public static Failure verify(ChannelAnnouncement m, PublicKey n1, PublicKey n2) {
+        PublicKey b1;
+        PublicKey b2;
+        try {
             b1 = m.bitcoinKey1().toPublicKey();
             b2 = m.bitcoinKey2().toPublicKey();
         } catch (DecodeException e) {
@@ -101,7 +110,12 @@ public final class GossipSignatures {
         } catch (DecodeException e) {
             return Failure.INVALID_POINT;
         }
-        return Ecdsa.verify(key, hash(m), m.signature()) ? null : Failure.SIGNATURE;
+        return verify(m, key);
+    }
+
+    /** As {@link #verify(NodeAnnouncement)} with {@code node_id} already parsed (it must be that key). */
+    public static Failure verify(NodeAnnouncement m, PublicKey nodeId) {
+        return Ecdsa.verify(nodeId, hash(m), m.signature()) ? null : Failure.SIGNATURE;
     }
 
     /**
@@ -115,7 +129,12 @@ public final class GossipSignatures {
         } catch (DecodeException e) {
             return Failure.INVALID_POINT;
         }
-        return Ecdsa.verify(key, hash(m), m.signature()) ? null : Failure.SIGNATURE;
+        return verify(m, key);
+    }
+
+    /** As {@link #verify(ChannelUpdate, Point)} with the signer's key already parsed. */
+    public static Failure verify(ChannelUpdate m, PublicKey signer) {
+        return Ecdsa.verify(signer, hash(m), m.signature()) ? null : Failure.SIGNATURE;
     }
 
     // ---- writing

@@ -62,6 +62,30 @@ class ChannelGraphTest {
     }
 
     @Test
+    void stored_messages_come_back_byte_for_byte() {
+        ChannelAnnouncement a = GossipSignatures.channelAnnouncement(CHAIN, new ShortChannelId(0x0a0b0c0d0e0f0102L),
+                dev.boltflow.core.features.Features.of(1, 9), key(1), key(2), key(3), key(4));
+        ChannelUpdate u1 = update(a, 1, NOW - 10, 77);
+        ChannelUpdate u2 = update(a, 2, NOW - 11, 88);
+        NodeAnnouncement n = node(2, NOW - 5, List.of(NodeAddress.dns("b.example", 1)));
+        for (GossipMessage m : List.of(a, u1, u2, n)) {
+            assertEquals(GossipOutcome.ACCEPTED, offer(m));
+        }
+        ChannelGraph.ChannelMessages m = graph.messages(a.shortChannelId()).orElseThrow();
+        assertEquals(Bytes.wrap(WireCodec.encode(a)), m.announcement());
+        java.util.Set<Bytes> updates = java.util.Set.of(m.update1().orElseThrow(), m.update2().orElseThrow());
+        assertEquals(java.util.Set.of(Bytes.wrap(WireCodec.encode(u1)), Bytes.wrap(WireCodec.encode(u2))), updates);
+        assertEquals(java.util.Set.of(Bytes.wrap(WireCodec.encode(a)), Bytes.wrap(WireCodec.encode(u1)),
+                Bytes.wrap(WireCodec.encode(u2)), Bytes.wrap(WireCodec.encode(n))),
+                new java.util.HashSet<>(graph.allMessages()));
+        ChannelGraph.Policy p = graph.channel(a.shortChannelId()).orElseThrow().policy(u1.direction()).orElseThrow();
+        assertEquals(77, p.feeBaseMsat());
+        assertEquals(ChannelGraph.checksum(u1), p.checksum());
+        assertEquals(NOW - 10, p.timestamp());
+        assertEquals(dev.boltflow.core.features.Features.of(1, 9), graph.channel(a.shortChannelId()).orElseThrow().features());
+    }
+
+    @Test
     void each_of_the_four_announcement_signatures_is_checked() {
         ChannelAnnouncement a = channel(7, 1, 2);
         EcdsaSignature bad = a.nodeSignature2(); // a valid signature, of the wrong key

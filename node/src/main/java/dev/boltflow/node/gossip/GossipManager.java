@@ -89,6 +89,8 @@ public final class GossipManager implements PeerGossip, Disposable {
     private final Set<PeerConnection> syncing = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<ChannelGraph.Accepted> toRelay = new ConcurrentLinkedQueue<>();
     private final AtomicInteger relayQueued = new AtomicInteger();
+    /** Connected peers that sent a gossip_timestamp_filter: only then is new gossip queued for relay. */
+    private final AtomicInteger filtering = new AtomicInteger();
     private final ConcurrentLinkedQueue<Bytes> toStore = new ConcurrentLinkedQueue<>();
     private final AtomicLong storeDropped = new AtomicLong();
     private final Disposable.Composite timers = Disposables.composite();
@@ -172,7 +174,7 @@ public final class GossipManager implements PeerGossip, Disposable {
             toStore.add(a.encoded());
             storedSinceRewrite.incrementAndGet();
         }
-        if (a.type() != GossipMessage.CHANNEL_ANNOUNCEMENT && !peers.isEmpty()) {
+        if (a.type() != GossipMessage.CHANNEL_ANNOUNCEMENT && filtering.get() > 0) {
             if (relayQueued.incrementAndGet() <= config.maxQueued()) {
                 toRelay.add(a);
             } else {
@@ -194,6 +196,9 @@ public final class GossipManager implements PeerGossip, Disposable {
                     shared.filter(m -> !forGraph(m)).concatMap(m -> answer(st, m), 1).then())).then()
                     .doFinally(s -> {
                         peers.remove(from);
+                        if (st.filter != null) {
+                            filtering.decrementAndGet();
+                        }
                         st.dump.dispose();
                         if (syncing.remove(from)) {
                             LOG.debug("gossip sync peer {} gone", from.remoteNodeId());
@@ -242,6 +247,9 @@ public final class GossipManager implements PeerGossip, Disposable {
     private Mono<Void> answer(PeerState st, GossipMessage m) {
         if (m instanceof GossipTimestampFilter f) {
             if (f.chainHash().equals(chainHash)) {
+                if (st.filter == null) {
+                    filtering.incrementAndGet();
+                }
                 st.filter = f;
                 // The stored gossip in the range now; later gossip goes out with the flushes.
                 st.dump.update(sendAll(st.connection,
