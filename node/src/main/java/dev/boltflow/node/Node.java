@@ -13,7 +13,7 @@ import dev.boltflow.core.sendinvoice.LocalNodeSigner;
 import dev.boltflow.core.sendinvoice.NetworkView;
 import dev.boltflow.core.sendinvoice.SendInvoice;
 import dev.boltflow.core.sendinvoice.SendInvoiceConfig;
-import dev.boltflow.core.wire.FeatureBits;
+import dev.boltflow.core.features.Features;
 import dev.boltflow.core.gossip.ChannelGraph;
 import dev.boltflow.core.gossip.FundingOutputs;
 import dev.boltflow.core.gossip.GossipIngest;
@@ -256,7 +256,7 @@ public final class Node implements AutoCloseable {
             return List.of();
         }
         for (PeerConnection c : peers.connections()) {
-            if (c.isActive() && c.remoteInit().combinedFeatures().supports(FeatureBits.Feature.ONION_MESSAGES)) {
+            if (c.isActive() && c.remoteInit().combinedFeatures().supports(Features.Feature.ONION_MESSAGES)) {
                 return List.of(c.remoteNodeId());
             }
         }

@@ -3,7 +3,7 @@ package dev.boltflow.transport;
 import dev.boltflow.core.bolt12.ChainHashes;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.noise.TransportCipher;
-import dev.boltflow.core.wire.FeatureBits;
+import dev.boltflow.core.features.Features;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -24,7 +24,7 @@ import java.util.Objects;
  * @param maxMessageLength the longest inbound message accepted; a frame announcing more closes
  *     the connection. BOLT 8 caps it at 65535 (the default); a node may choose less.
  */
-public record TransportConfig(Bytes32 chainHash, FeatureBits features, Duration handshakeTimeout,
+public record TransportConfig(Bytes32 chainHash, Features features, Duration handshakeTimeout,
                               Duration pingInterval, Duration pongDeadline, long maxQueuedBytesPerPeer,
                               int maxInboundConnections, int maxMessageLength) {
 
@@ -37,16 +37,16 @@ public record TransportConfig(Bytes32 chainHash, FeatureBits features, Duration 
      * {@code option_data_loss_protect} and {@code option_channel_type} as optional (we open no
      * channels).
      */
-    public static final FeatureBits DEFAULT_FEATURES = FeatureBits.of(
-            FeatureBits.DATA_LOSS_PROTECT_OPT,
-            FeatureBits.GOSSIP_QUERIES_OPT,
-            FeatureBits.VAR_ONION_OPTIN_REQ,
-            FeatureBits.GOSSIP_QUERIES_EX_OPT,
-            FeatureBits.STATIC_REMOTEKEY_REQ,
-            FeatureBits.PAYMENT_SECRET_REQ,
-            FeatureBits.ROUTE_BLINDING_OPT,
-            FeatureBits.ONION_MESSAGES_OPT,
-            FeatureBits.CHANNEL_TYPE_OPT);
+    public static final Features DEFAULT_FEATURES = Features.of(
+            Features.DATA_LOSS_PROTECT_OPT,
+            Features.GOSSIP_QUERIES_OPT,
+            Features.VAR_ONION_OPTIN_REQ,
+            Features.GOSSIP_QUERIES_EX_OPT,
+            Features.STATIC_REMOTEKEY_REQ,
+            Features.PAYMENT_SECRET_REQ,
+            Features.ROUTE_BLINDING_OPT,
+            Features.ONION_MESSAGES_OPT,
+            Features.CHANNEL_TYPE_OPT);
 
     public TransportConfig {
         Objects.requireNonNull(chainHash, "chainHash");
@@ -79,7 +79,7 @@ public record TransportConfig(Bytes32 chainHash, FeatureBits features, Duration 
                 maxQueuedBytesPerPeer, maxInboundConnections, maxMessageLength);
     }
 
-    public TransportConfig withFeatures(FeatureBits value) {
+    public TransportConfig withFeatures(Features value) {
         return new TransportConfig(chainHash, value, handshakeTimeout, pingInterval, pongDeadline,
                 maxQueuedBytesPerPeer, maxInboundConnections, maxMessageLength);
     }

@@ -4,7 +4,6 @@ import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.DecodeException;
 import dev.boltflow.core.crypto.PublicKey;
 import dev.boltflow.core.features.Features;
-import dev.boltflow.core.wire.FeatureBits;
 import dev.boltflow.core.wire.GossipMessage;
 import dev.boltflow.core.wire.GossipMessage.ChannelAnnouncement;
 import dev.boltflow.core.wire.GossipMessage.ChannelUpdate;
@@ -872,8 +871,8 @@ public final class ChannelGraph {
         }
         Features f = new Features(Bytes.of(n.announcement, NodeAnnouncement.SIGNED_FROM + 2,
                 NodeAnnouncement.SIGNED_FROM + 2 + u16(n.announcement, NodeAnnouncement.SIGNED_FROM)));
-        return f.unknownEvenBits(FeatureBits.Feature::isKnownBit).isEmpty()
-                && (f.hasBit(FeatureBits.ONION_MESSAGES_REQ) || f.hasBit(FeatureBits.ONION_MESSAGES_OPT));
+        return f.unknownEvenBits(Features.Feature::isKnownBit).isEmpty()
+                && (f.hasBit(Features.ONION_MESSAGES_REQ) || f.hasBit(Features.ONION_MESSAGES_OPT));
     }
 
     /** The short channel ids whose block is in [{@code firstBlock}, {@code endBlock}), ascending. */

@@ -3,7 +3,6 @@ package dev.boltflow.core.gossip;
 import dev.boltflow.core.crypto.PublicKey;
 import dev.boltflow.core.features.Features;
 import dev.boltflow.core.sendinvoice.NetworkView;
-import dev.boltflow.core.wire.FeatureBits;
 import dev.boltflow.core.wire.ShortChannelId;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -47,7 +46,7 @@ public final class GraphNetworkView implements NetworkView {
         }
         other.ifPresent(o -> o.addresses().stream().filter(x -> !addresses.contains(x)).forEach(addresses::add));
         Features f = announced.get().features();
-        return Optional.of(new NodeInfo(nodeId, addresses, Optional.of(new FeatureBits(f.bitmap()))));
+        return Optional.of(new NodeInfo(nodeId, addresses, Optional.of(f)));
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.boltflow.core.sendinvoice;
 
 import dev.boltflow.core.crypto.PublicKey;
-import dev.boltflow.core.wire.FeatureBits;
+import dev.boltflow.core.features.Features;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -65,7 +65,7 @@ public interface NetworkView {
      * A node: its addresses in order of preference (may be empty) and its features, if known
      * ({@code node_announcement} features or those of its {@code init}).
      */
-    record NodeInfo(PublicKey nodeId, List<Address> addresses, Optional<FeatureBits> features) {
+    record NodeInfo(PublicKey nodeId, List<Address> addresses, Optional<Features> features) {
         public NodeInfo {
             Objects.requireNonNull(nodeId, "nodeId");
             addresses = List.copyOf(addresses);
@@ -77,7 +77,7 @@ public interface NetworkView {
          * only peers that advertise it handle {@code onion_message}); unknown features may still.
          */
         public boolean mayRelayOnionMessages() {
-            return features.map(f -> f.supports(FeatureBits.Feature.ONION_MESSAGES)).orElse(true);
+            return features.map(f -> f.supports(Features.Feature.ONION_MESSAGES)).orElse(true);
         }
     }
 }

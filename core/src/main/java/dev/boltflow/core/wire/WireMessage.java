@@ -3,6 +3,7 @@ package dev.boltflow.core.wire;
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.PublicKey;
+import dev.boltflow.core.features.Features;
 import dev.boltflow.core.tlv.TlvRecord;
 import dev.boltflow.core.tlv.TlvStream;
 import java.nio.charset.StandardCharsets;
@@ -66,8 +67,8 @@ public sealed interface WireMessage
         }
 
         /** An {@code init} with empty {@code globalfeatures}, these features and no TLVs. */
-        public static Init of(FeatureBits features) {
-            return new Init(Bytes.EMPTY, features.bytes(), Optional.empty(), Optional.empty(), TlvStream.EMPTY);
+        public static Init of(Features features) {
+            return new Init(Bytes.EMPTY, features.bitmap(), Optional.empty(), Optional.empty(), TlvStream.EMPTY);
         }
 
         public Init withNetworks(List<Bytes32> chains) {
@@ -79,8 +80,8 @@ public sealed interface WireMessage
         }
 
         /** BOLT 1: "MUST combine (bitwise OR) the two feature bitmaps into one logical features map." */
-        public FeatureBits combinedFeatures() {
-            return new FeatureBits(globalFeatures).or(new FeatureBits(features));
+        public Features combinedFeatures() {
+            return new Features(globalFeatures).or(new Features(features));
         }
 
         @Override

@@ -5,7 +5,6 @@ import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.features.Features;
-import dev.boltflow.core.wire.FeatureBits;
 import dev.boltflow.core.wire.GossipMessage.ChannelAnnouncement;
 import dev.boltflow.core.wire.GossipMessage.ChannelUpdate;
 import dev.boltflow.core.wire.GossipMessage.NodeAnnouncement;
@@ -46,7 +45,7 @@ public final class GossipFixtures {
     }
 
     public static NodeAnnouncement node(int k, long timestamp, List<NodeAddress> addresses) {
-        return GossipSignatures.nodeAnnouncement(key(k), timestamp, Features.of(FeatureBits.ONION_MESSAGES_OPT),
+        return GossipSignatures.nodeAnnouncement(key(k), timestamp, Features.of(Features.ONION_MESSAGES_OPT),
                 Bytes.fromHex("ff8800"), "node-" + k, addresses);
     }
 }

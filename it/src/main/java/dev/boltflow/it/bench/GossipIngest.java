@@ -6,7 +6,6 @@ import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.features.Features;
 import dev.boltflow.core.gossip.GossipSignatures;
 import dev.boltflow.core.gossip.NodeAddress;
-import dev.boltflow.core.wire.FeatureBits;
 import dev.boltflow.core.wire.GossipMessage;
 import dev.boltflow.core.wire.GossipMessage.ChannelAnnouncement;
 import dev.boltflow.core.wire.GossipMessage.ChannelUpdate;
@@ -98,7 +97,7 @@ public final class GossipIngest {
         perChannel.forEach(messages::addAll);
         List<GossipMessage> nodeAnnouncements = IntStream.range(0, nodeCount).parallel().mapToObj(i ->
                 (GossipMessage) GossipSignatures.nodeAnnouncement(keys[i], now - 60,
-                        Features.of(FeatureBits.ONION_MESSAGES_OPT), Bytes.fromHex("3399ff"), "n" + i,
+                        Features.of(Features.ONION_MESSAGES_OPT), Bytes.fromHex("3399ff"), "n" + i,
                         List.of(NodeAddress.ipv4(new byte[] {10, (byte) (i >> 16), (byte) (i >> 8), (byte) i}, 9735))))
                 .toList();
         messages.addAll(nodeAnnouncements);

@@ -16,7 +16,6 @@ import dev.boltflow.core.gossip.GossipSignatures;
 import dev.boltflow.core.gossip.NodeAddress;
 import dev.boltflow.core.onion.BlindedPath;
 import dev.boltflow.core.onion.SciddirOrPubkey;
-import dev.boltflow.core.wire.FeatureBits;
 import dev.boltflow.core.wire.GossipMessage;
 import dev.boltflow.core.wire.GossipMessage.ChannelAnnouncement;
 import dev.boltflow.core.wire.GossipMessage.ChannelUpdate;
@@ -106,7 +105,7 @@ class GossipTopologiesTest {
         }
         for (Cluster.TestNode n : List.of(e, m, p)) {
             InetSocketAddress at = n.address();
-            gossip.add(GossipSignatures.nodeAnnouncement(key(n), now, Features.of(FeatureBits.ONION_MESSAGES_OPT),
+            gossip.add(GossipSignatures.nodeAnnouncement(key(n), now, Features.of(Features.ONION_MESSAGES_OPT),
                     Bytes.fromHex("0000ff"), n.name, List.of(NodeAddress.of(at.getHostString(), at.getPort()))));
         }
         NettyPeerManager source = NettyPeerManager.create(PrivateKey.random(cluster.random),

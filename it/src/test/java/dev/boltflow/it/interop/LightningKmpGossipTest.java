@@ -14,7 +14,6 @@ import dev.boltflow.core.gossip.GossipOutcome;
 import dev.boltflow.core.gossip.GossipSignatures;
 import dev.boltflow.core.gossip.GraphLimits;
 import dev.boltflow.core.gossip.NodeAddress;
-import dev.boltflow.core.wire.FeatureBits;
 import dev.boltflow.core.wire.GossipMessage;
 import dev.boltflow.core.wire.GossipMessage.ChannelAnnouncement;
 import dev.boltflow.core.wire.GossipMessage.ChannelUpdate;
@@ -99,7 +98,7 @@ class LightningKmpGossipTest {
                 new MilliSatoshi(0), 1, new MilliSatoshi(500_000_000L), true, now));
 
         // node_announcement: our bytes, libsecp256k1's signature.
-        NodeAnnouncement ourNode = GossipSignatures.nodeAnnouncement(a, now, Features.of(FeatureBits.ONION_MESSAGES_OPT),
+        NodeAnnouncement ourNode = GossipSignatures.nodeAnnouncement(a, now, Features.of(Features.ONION_MESSAGES_OPT),
                 Bytes.fromHex("0a0b0c"), "kmp-" + RANDOM.nextInt(1000), List.of(NodeAddress.of("127.0.0.1", 9735)));
         byte[] nodeBytes = WireCodec.encode(ourNode);
         ByteVector64 theirNodeSig = Crypto.sign(Crypto.hash256(Arrays.copyOfRange(nodeBytes, 2 + 64, nodeBytes.length)), kmp(a));

@@ -7,7 +7,7 @@ import dev.boltflow.core.crypto.PublicKey;
 import dev.boltflow.core.gossip.ChannelGraph;
 import dev.boltflow.core.gossip.GossipIngest;
 import dev.boltflow.core.gossip.GossipOutcome;
-import dev.boltflow.core.wire.FeatureBits;
+import dev.boltflow.core.features.Features;
 import dev.boltflow.core.wire.GossipMessage;
 import dev.boltflow.core.wire.GossipMessage.ChannelAnnouncement;
 import dev.boltflow.core.wire.GossipMessage.ChannelUpdate;
@@ -213,8 +213,8 @@ public final class GossipManager implements PeerGossip, Disposable {
 
     /** BOLT 7: a node "which wants any gossip messages has to send" gossip_timestamp_filter; to a few peers. */
     private void askForGossip(PeerConnection c) {
-        FeatureBits features = c.remoteInit().combinedFeatures();
-        if (!features.supports(FeatureBits.Feature.GOSSIP_QUERIES)) {
+        Features features = c.remoteInit().combinedFeatures();
+        if (!features.supports(Features.Feature.GOSSIP_QUERIES)) {
             return;
         }
         synchronized (syncing) {

@@ -15,7 +15,7 @@ import dev.boltflow.core.sendinvoice.NetworkView;
 import dev.boltflow.core.sendinvoice.OnionMessenger;
 import dev.boltflow.core.sendinvoice.OnionMessengerException;
 import dev.boltflow.core.sendinvoice.OnionMessengerException.Reason;
-import dev.boltflow.core.wire.FeatureBits;
+import dev.boltflow.core.features.Features;
 import dev.boltflow.core.wire.GossipMessage;
 import dev.boltflow.core.wire.ShortChannelId;
 import dev.boltflow.core.wire.WireMessage;
@@ -541,7 +541,7 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
 
     /** BOLT 9: only peers that advertise {@code option_onion_messages} handle {@code onion_message}. */
     private static boolean supportsOnionMessages(PeerConnection c) {
-        return c.remoteInit().combinedFeatures().supports(FeatureBits.Feature.ONION_MESSAGES);
+        return c.remoteInit().combinedFeatures().supports(Features.Feature.ONION_MESSAGES);
     }
 
     private static OnionMessengerException failure(Reason reason, String message, Throwable cause) {

@@ -107,7 +107,7 @@ public final class NodeRpc {
         o.put("fees_collected_msat", 0);
         o.put("lightning-dir", node.config().networkDir().toString());
         ObjectNode features = o.putObject("our_features");
-        String init = TransportConfig.DEFAULT_FEATURES.bytes().toHex();
+        String init = TransportConfig.DEFAULT_FEATURES.toHex();
         features.put("init", init).put("node", init).put("channel", "").put("invoice", "");
         o.putArray("address");
         ArrayNode binding = o.putArray("binding");
@@ -139,7 +139,7 @@ public final class NodeRpc {
                         e -> new RpcException(CONNECT_FAILED, "Connection establishment: " + e.getMessage()))
                 .map(c -> (JsonNode) F.objectNode()
                         .put("id", c.remoteNodeId().toHex())
-                        .put("features", c.remoteInit().combinedFeatures().bytes().toHex())
+                        .put("features", c.remoteInit().combinedFeatures().toHex())
                         .put("direction", c.initiatedLocally() ? "out" : "in")
                         .set("address", address(c.remoteAddress())));
     }
@@ -173,7 +173,7 @@ public final class NodeRpc {
             peer.put("num_channels", 0);
             InetSocketAddress a = c.remoteAddress();
             peer.putArray("netaddr").add(a.getHostString() + ":" + a.getPort());
-            peer.put("features", c.remoteInit().combinedFeatures().bytes().toHex());
+            peer.put("features", c.remoteInit().combinedFeatures().toHex());
         }
         return Mono.just(F.objectNode().set("peers", peers));
     }

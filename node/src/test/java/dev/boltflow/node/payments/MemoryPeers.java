@@ -1,7 +1,7 @@
 package dev.boltflow.node.payments;
 
 import dev.boltflow.core.crypto.PublicKey;
-import dev.boltflow.core.wire.FeatureBits;
+import dev.boltflow.core.features.Features;
 import dev.boltflow.core.wire.WireMessage;
 import dev.boltflow.transport.CloseReason;
 import dev.boltflow.transport.ConnectionClosed;
@@ -83,7 +83,7 @@ final class MemoryPeers implements PeerManager {
 
         @Override
         public WireMessage.Init remoteInit() {
-            return WireMessage.Init.of(FeatureBits.EMPTY);
+            return WireMessage.Init.of(Features.EMPTY);
         }
 
         @Override

@@ -14,7 +14,6 @@ import dev.boltflow.core.gossip.ChannelGraph;
 import dev.boltflow.core.gossip.GossipSignatures;
 import dev.boltflow.core.gossip.GraphLimits;
 import dev.boltflow.core.gossip.NodeAddress;
-import dev.boltflow.core.wire.FeatureBits;
 import dev.boltflow.core.wire.GossipMessage;
 import dev.boltflow.core.wire.GossipMessage.ChannelAnnouncement;
 import dev.boltflow.core.wire.GossipMessage.ChannelUpdate;
@@ -67,7 +66,7 @@ class GraphRpcTest {
                 ChannelUpdate.MUST_BE_ONE, dirA | ChannelUpdate.DISABLE, 40, 1000, 7, 300, 5_000_000));
         offer(GossipSignatures.channelUpdate(b, ChainHashes.BITCOIN, ab.shortChannelId(), now - 5,
                 ChannelUpdate.MUST_BE_ONE, 1 - dirA, 80, 1, 1, 1, 2_000_999));
-        offer(GossipSignatures.nodeAnnouncement(a, now - 1, Features.of(FeatureBits.ONION_MESSAGES_OPT),
+        offer(GossipSignatures.nodeAnnouncement(a, now - 1, Features.of(Features.ONION_MESSAGES_OPT),
                 Bytes.fromHex("112233"), "alice", List.of(NodeAddress.of("127.0.0.1", 9735),
                         NodeAddress.of("::1", 9736), NodeAddress.dns("alice.example", 9737))));
 

@@ -10,7 +10,7 @@ import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.noise.EphemeralKeySource;
 import dev.boltflow.core.tlv.TlvStream;
-import dev.boltflow.core.wire.FeatureBits;
+import dev.boltflow.core.features.Features;
 import dev.boltflow.core.wire.WireMessage;
 import dev.boltflow.transport.CloseReason;
 import dev.boltflow.transport.CloseReason.Kind;
@@ -72,8 +72,8 @@ class Bolt1HandlerTest {
         return p;
     }
 
-    private static WireMessage.Init init(FeatureBits features, Optional<List<Bytes32>> networks) {
-        return new WireMessage.Init(Bytes.EMPTY, features.bytes(), networks, Optional.empty(), TlvStream.EMPTY);
+    private static WireMessage.Init init(Features features, Optional<List<Bytes32>> networks) {
+        return new WireMessage.Init(Bytes.EMPTY, features.bitmap(), networks, Optional.empty(), TlvStream.EMPTY);
     }
 
     private static WireMessage.Init goodInit() {
@@ -130,9 +130,9 @@ class Bolt1HandlerTest {
         List<Object> fromNode = EmbeddedPair.inbound(p.left);
         assertEquals(1, fromNode.size());
         WireMessage.Init init = (WireMessage.Init) fromNode.get(0);
-        assertEquals(TransportConfig.DEFAULT_FEATURES, new FeatureBits(init.features()));
-        assertTrue(init.combinedFeatures().supports(FeatureBits.Feature.ONION_MESSAGES));
-        assertTrue(init.combinedFeatures().supports(FeatureBits.Feature.ROUTE_BLINDING));
+        assertEquals(TransportConfig.DEFAULT_FEATURES, new Features(init.features()));
+        assertTrue(init.combinedFeatures().supports(Features.Feature.ONION_MESSAGES));
+        assertTrue(init.combinedFeatures().supports(Features.Feature.ROUTE_BLINDING));
         assertEquals(Optional.of(List.of(CONFIG.chainHash())), init.networks());
     }
 
@@ -178,8 +178,8 @@ class Bolt1HandlerTest {
         Bytes32 chain = CONFIG.chainHash();
         List<WireMessage> sent = List.of(
                 new dev.boltflow.core.wire.GossipMessage.ChannelAnnouncement(sig, sig, sig, sig,
-                        dev.boltflow.core.features.Features.EMPTY, chain, scid, junk, junk, junk, junk, Bytes.EMPTY),
-                new dev.boltflow.core.wire.GossipMessage.NodeAnnouncement(sig, dev.boltflow.core.features.Features.EMPTY,
+                        Features.EMPTY, chain, scid, junk, junk, junk, junk, Bytes.EMPTY),
+                new dev.boltflow.core.wire.GossipMessage.NodeAnnouncement(sig, Features.EMPTY,
                         1, junk, Bytes.wrap(new byte[3]), Bytes.wrap(new byte[32]), Bytes.EMPTY, Bytes.EMPTY),
                 new dev.boltflow.core.wire.GossipMessage.ChannelUpdate(sig, chain, scid, 1, 1, 0, 40, 0, 0, 0, 1,
                         Bytes.EMPTY),
@@ -262,8 +262,8 @@ class Bolt1HandlerTest {
     @Test
     void unknownOddFeatureAndUnknownOddInGlobalFeatures_areAccepted() {
         EmbeddedPair p = rawAndNode(Delivery.ALL_AT_ONCE);
-        WireMessage.Init init = new WireMessage.Init(FeatureBits.of(101).bytes(),
-                TransportConfig.DEFAULT_FEATURES.with(203).bytes(), Optional.empty(), Optional.empty(), TlvStream.EMPTY);
+        WireMessage.Init init = new WireMessage.Init(Features.of(101).bitmap(),
+                TransportConfig.DEFAULT_FEATURES.with(203).bitmap(), Optional.empty(), Optional.empty(), TlvStream.EMPTY);
         p.left.writeAndFlush(init);
         p.pumpAll();
         assertTrue(p.right.isActive());
@@ -273,7 +273,7 @@ class Bolt1HandlerTest {
     @Test
     void unknownEvenFeatureInGlobalFeatures_isRefused() {
         EmbeddedPair p = rawAndNode(Delivery.ALL_AT_ONCE);
-        p.left.writeAndFlush(new WireMessage.Init(FeatureBits.of(4).bytes(), TransportConfig.DEFAULT_FEATURES.bytes(),
+        p.left.writeAndFlush(new WireMessage.Init(Features.of(4).bitmap(), TransportConfig.DEFAULT_FEATURES.bitmap(),
                 Optional.empty(), Optional.empty(), TlvStream.EMPTY));
         p.pumpAll();
         assertEquals(Kind.INCOMPATIBLE_FEATURES, reason(p));
