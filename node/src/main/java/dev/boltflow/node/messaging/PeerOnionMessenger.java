@@ -70,15 +70,18 @@ import reactor.core.scheduler.Scheduler;
  * ends the reading of the connection.
  *
  * <p><b>Sending</b>: the target is the destination node, or the blinded path's introduction node
- * (a {@code sciddir} one is {@link Reason#INVALID_DESTINATION}). If the target is us, the path is
- * entered at our own hop and the next node is the first hop. Otherwise, in order: a live
- * connection to the target (no intermediate hops); a shortest route over links — from us, our
- * connected peers that advertise {@code option_onion_messages}, then the {@link NetworkView}'s
- * links between other nodes, skipping intermediate nodes whose known features lack it; and unless
- * {@code noConnect} (Core Lightning's {@code fetchinvoice-noconnect}), a direct connection to one
- * of the target's known addresses, tried in order. No way there is {@link Reason#NO_ROUTE} with
- * {@code noConnect} and {@link Reason#CONNECT_FAILED} without (no address, or every connect
- * failed: the cause is the last failure). A full peer queue is {@link Reason#BUSY}.
+ * (a {@code sciddir} one is looked up with {@link NetworkView#channelEnd}; an unknown channel is
+ * {@link Reason#NO_ROUTE}). If the target is us, the path is entered at our own hop and the next
+ * node is the first hop. Otherwise: a live connection to the target (no intermediate hops); else,
+ * unless {@code noConnect} (Core Lightning's {@code fetchinvoice-noconnect}) and when the view knows
+ * an address for the target, a direct connection to its addresses, tried in order (as Core
+ * Lightning dials an introduction node it can reach); else, or when every dial failed, the shortest
+ * route over links ({@link OnionMessageRoutes}) — from us, our connected peers that advertise
+ * {@code option_onion_messages}, then the {@link NetworkView}'s links between other nodes (the
+ * channel graph), skipping intermediate nodes whose known features lack it. No way there is
+ * {@link Reason#NO_ROUTE} with {@code noConnect} and {@link Reason#CONNECT_FAILED} without (no
+ * address, or every connect failed: the cause is the last failure). A full peer queue is
+ * {@link Reason#BUSY}. BOLT 7 messages go to the {@link PeerGossip} handler given at construction.
  *
  * <p><b>Threads.</b> Building and peeling Sphinx packets is CPU work (about half a millisecond
  * each): it runs on {@code cpu}, never on a Netty event loop. Each connection's messages are
