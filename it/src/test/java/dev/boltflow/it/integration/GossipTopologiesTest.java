@@ -11,6 +11,7 @@ import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.Hashes;
 import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.features.Features;
+import dev.boltflow.core.gossip.ChannelGraph;
 import dev.boltflow.core.gossip.GossipOutcome;
 import dev.boltflow.core.gossip.GossipSignatures;
 import dev.boltflow.core.gossip.NodeAddress;
@@ -20,6 +21,8 @@ import dev.boltflow.core.wire.GossipMessage;
 import dev.boltflow.core.wire.GossipMessage.ChannelAnnouncement;
 import dev.boltflow.core.wire.GossipMessage.ChannelUpdate;
 import dev.boltflow.core.wire.ShortChannelId;
+import dev.boltflow.core.wire.WireMessage;
+import dev.boltflow.core.tlv.TlvStream;
 import dev.boltflow.node.config.Network;
 import dev.boltflow.node.config.NodeIdentity;
 import dev.boltflow.node.gossip.GossipConfig;
@@ -32,6 +35,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,7 +77,28 @@ class GossipTopologiesTest {
 
     private Cluster.TestNode node(String name, boolean noconnect) {
         return cluster.start(name, c -> c.withListen(Cluster.LOOPBACK).withFetchInvoiceNoconnect(noconnect)
-                .withGossip(GossipConfig.defaults().withFlushInterval(Duration.ofMillis(100))), h -> { });
+                .withGossip(GossipConfig.defaults().withFlushInterval(Duration.ofMillis(100)).withPeerFaultLimit(5)),
+                h -> { });
+    }
+
+    /** A bare BOLT 8 peer of {@code to}, and what it receives. */
+    private PeerConnection barePeer(Cluster.TestNode to, List<WireMessage> received) {
+        NettyPeerManager peer = NettyPeerManager.create(PrivateKey.random(cluster.random),
+                TransportConfig.defaults().withChainHash(Network.REGTEST.chainHash()));
+        cleanup.add(() -> peer.close().block(Cluster.WAIT));
+        PeerConnection c = peer.connect(to.id(), to.address()).block(Cluster.WAIT);
+        c.inbound().subscribe(m -> {
+            synchronized (received) {
+                received.add(m);
+            }
+        });
+        return c;
+    }
+
+    private static <T> List<T> ofType(List<WireMessage> received, Class<T> type) {
+        synchronized (received) {
+            return received.stream().filter(type::isInstance).map(type::cast).toList();
+        }
     }
 
     private static PrivateKey key(Cluster.TestNode n) {
@@ -208,6 +234,73 @@ class GossipTopologiesTest {
         BlindedPath viaScid = new BlindedPath(new SciddirOrPubkey.Sciddir(direction, MP.value()), path.firstPathKey(),
                 path.hops());
         return Invreqs.replacePaths(lnr, List.of(viaScid));
+    }
+
+    @Test
+    void queries_areAnswered_asBolt7Requires() {
+        Cluster.TestNode[] n = network(false);
+        Cluster.TestNode m = n[1];
+        List<WireMessage> received = new ArrayList<>();
+        PeerConnection c = barePeer(m, received);
+        Bytes32 chain = Network.REGTEST.chainHash();
+        c.send(new GossipMessage.QueryChannelRange(chain, 0, 0xffffffffL, OptionalLong.of(
+                GossipMessage.QueryChannelRange.WANT_TIMESTAMPS | GossipMessage.QueryChannelRange.WANT_CHECKSUMS),
+                TlvStream.EMPTY)).block(Cluster.WAIT);
+        Await.until("reply_channel_range", Cluster.WAIT, () -> ofType(received, GossipMessage.ReplyChannelRange.class)
+                .stream().anyMatch(r -> r.syncComplete() == 1));
+        GossipMessage.ReplyChannelRange reply = ofType(received, GossipMessage.ReplyChannelRange.class).get(0);
+        assertEquals(List.of(EM, MP), reply.shortIds().ids());
+        assertEquals(0, reply.firstBlocknum());
+        assertTrue(reply.firstBlocknum() + reply.numberOfBlocks() >= 0xffffffffL);
+        long now = System.currentTimeMillis() / 1000;
+        for (GossipMessage.UpdatePair t : reply.timestamps().orElseThrow().timestamps()) {
+            assertTrue(Math.abs(t.node1() - now) < 600 && Math.abs(t.node2() - now) < 600, t.toString());
+        }
+        ChannelGraph.Policy p1 = m.node.graph().channel(EM).orElseThrow().policy1().orElseThrow();
+        assertEquals(p1.checksum(), reply.checksums().orElseThrow().checksums().get(0).node1());
+
+        // Both channels, announcement and node_id_2's update only for the second, then the end.
+        c.send(new GossipMessage.QueryShortChannelIds(chain, GossipMessage.EncodedShortIds.of(List.of(EM, MP)),
+                Optional.of(GossipMessage.EncodedQueryFlags.of(List.of(0x1fL, 0x05L))), TlvStream.EMPTY))
+                .block(Cluster.WAIT);
+        Await.until("reply_short_channel_ids_end", Cluster.WAIT,
+                () -> !ofType(received, GossipMessage.ReplyShortChannelIdsEnd.class).isEmpty());
+        assertEquals(1, ofType(received, GossipMessage.ReplyShortChannelIdsEnd.class).get(0).fullInformation());
+        assertEquals(2, ofType(received, GossipMessage.ChannelAnnouncement.class).size());
+        assertEquals(3, ofType(received, GossipMessage.ChannelUpdate.class).size());
+        assertEquals(2, ofType(received, GossipMessage.NodeAnnouncement.class).size(), "node_id_1 and 2 of EM, once each");
+        assertTrue(ofType(received, GossipMessage.ChannelUpdate.class).stream()
+                .filter(u -> u.shortChannelId().equals(MP)).allMatch(u -> u.direction() == 1));
+    }
+
+    @Test
+    void aPeerSendingBadSignatures_isCountedAndClosed_whileGoodGossipNeverCloses() {
+        Cluster.TestNode m = node("middle", false);
+        List<WireMessage> received = new ArrayList<>();
+        PeerConnection c = barePeer(m, received);
+        Bytes32 chain = Network.REGTEST.chainHash();
+        List<GossipMessage> good = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            good.add(GossipSignatures.channelAnnouncement(chain, ShortChannelId.of(800_100, i, 0), Features.EMPTY,
+                    PrivateKey.random(cluster.random), PrivateKey.random(cluster.random),
+                    PrivateKey.random(cluster.random), PrivateKey.random(cluster.random)));
+        }
+        Flux.fromIterable(good).concatMap(c::send).blockLast(Cluster.WAIT);
+        Await.until("all stored", Cluster.WAIT, () -> m.node.graph().channelCount() == 20);
+        assertTrue(c.isActive());
+        for (int i = 0; i < 5; i++) {
+            ChannelAnnouncement a = GossipSignatures.channelAnnouncement(chain, ShortChannelId.of(800_200, i, 0),
+                    Features.EMPTY, PrivateKey.random(cluster.random), PrivateKey.random(cluster.random),
+                    PrivateKey.random(cluster.random), PrivateKey.random(cluster.random));
+            c.send(new ChannelAnnouncement(a.nodeSignature2(), a.nodeSignature2(), a.bitcoinSignature1(),
+                    a.bitcoinSignature2(), a.features(), a.chainHash(), a.shortChannelId(), a.nodeId1(), a.nodeId2(),
+                    a.bitcoinKey1(), a.bitcoinKey2(), a.excess())).onErrorResume(e -> reactor.core.publisher.Mono.empty())
+                    .block(Cluster.WAIT);
+        }
+        c.onClose().block(Cluster.WAIT);
+        assertTrue(ofType(received, WireMessage.Warning.class).stream()
+                .anyMatch(w -> w.printableData().contains("invalid gossip")), received.toString());
+        assertEquals(20, m.node.graph().channelCount());
     }
 
     @Test

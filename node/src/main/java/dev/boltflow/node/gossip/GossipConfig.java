@@ -50,6 +50,11 @@ public record GossipConfig(int syncPeers, int maxChannels, int maxNodes, int ver
                 pruneInterval);
     }
 
+    public GossipConfig withPeerFaultLimit(int n) {
+        return new GossipConfig(syncPeers, maxChannels, maxNodes, verifyParallelism, n, flushInterval, maxQueued,
+                pruneInterval);
+    }
+
     public GossipConfig withCaps(int channels, int nodes) {
         return new GossipConfig(syncPeers, channels, nodes, verifyParallelism, peerFaultLimit, flushInterval, maxQueued,
                 pruneInterval);
