@@ -1,5 +1,9 @@
 package dev.boltflow.core.wire;
 
+import static dev.boltflow.core.wire.WireCodec.extension;
+import static dev.boltflow.core.wire.WireCodec.field;
+import static dev.boltflow.core.wire.WireCodec.lengthPrefixed;
+
 import dev.boltflow.core.bytes.ByteReader;
 import dev.boltflow.core.bytes.ByteWriter;
 import dev.boltflow.core.bytes.Bytes;
@@ -7,7 +11,6 @@ import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.bytes.DecodeException;
 import dev.boltflow.core.crypto.EcdsaSignature;
 import dev.boltflow.core.features.Features;
-import dev.boltflow.core.tlv.TlvDecodeException;
 import dev.boltflow.core.tlv.TlvRecord;
 import dev.boltflow.core.tlv.TlvStream;
 import dev.boltflow.core.wire.GossipMessage.AnnouncementSignatures;
@@ -30,7 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Supplier;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -344,28 +346,5 @@ public final class GossipCodec {
 
     private static ShortChannelId scid(ByteReader in, int type) {
         return new ShortChannelId(field(in, type, () -> in.u64("short_channel_id")));
-    }
-
-    private static Bytes lengthPrefixed(ByteReader in, int type, String what) {
-        return field(in, type, () -> in.read(in.u16(what + " length"), what));
-    }
-
-    private static <T> T field(ByteReader in, int type, Supplier<T> read) {
-        try {
-            return read.get();
-        } catch (DecodeException e) {
-            throw new WireDecodeException(Kind.TRUNCATED, type, e.getMessage(), e);
-        }
-    }
-
-    /** The rest as a TLV stream in which this message defines only odd types (or none). */
-    private static TlvStream extension(ByteReader in, int type) {
-        try {
-            TlvStream tlvs = TlvStream.decode(in);
-            tlvs.requireKnownEven(t -> false);
-            return tlvs;
-        } catch (TlvDecodeException e) {
-            throw new WireDecodeException(Kind.INVALID_EXTENSION, type, e.getMessage(), e);
-        }
     }
 }

@@ -1,10 +1,16 @@
 package dev.boltflow.core.wire;
 
+import static dev.boltflow.core.wire.WireChecks.requireNot;
+import static dev.boltflow.core.wire.WireChecks.requireOddOnly;
+import static dev.boltflow.core.wire.WireChecks.requireU16;
+import static dev.boltflow.core.wire.WireChecks.requireU16Length;
+import static dev.boltflow.core.wire.WireChecks.requireU32;
+import static dev.boltflow.core.wire.WireChecks.requireU8;
+
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.EcdsaSignature;
 import dev.boltflow.core.features.Features;
-import dev.boltflow.core.tlv.TlvRecord;
 import dev.boltflow.core.tlv.TlvStream;
 import java.util.List;
 import java.util.Objects;
@@ -369,46 +375,6 @@ public sealed interface GossipMessage extends WireMessage
 
         public List<UpdatePair> checksums() {
             return GossipCodec.checksums(encoded);
-        }
-    }
-
-    private static void requireU8(int v, String what) {
-        if (v < 0 || v > 0xff) {
-            throw new IllegalArgumentException(what + " must fit a byte: " + v);
-        }
-    }
-
-    private static void requireU16(int v, String what) {
-        if (v < 0 || v > 0xffff) {
-            throw new IllegalArgumentException(what + " must fit a u16: " + v);
-        }
-    }
-
-    private static void requireU32(long v, String what) {
-        if (v < 0 || v > 0xffffffffL) {
-            throw new IllegalArgumentException(what + " must fit a u32: " + v);
-        }
-    }
-
-    private static void requireU16Length(Bytes b, String what) {
-        if (b.length() > 0xffff) {
-            throw new IllegalArgumentException(what + " longer than 65535 bytes");
-        }
-    }
-
-    private static void requireOddOnly(TlvStream tlvs, String what) {
-        Objects.requireNonNull(tlvs, what);
-        for (TlvRecord r : tlvs.records()) {
-            if (!r.isOdd()) {
-                throw new IllegalArgumentException(what + ": even TLV type " + Long.toUnsignedString(r.type())
-                        + " is not defined here");
-            }
-        }
-    }
-
-    private static void requireNot(TlvStream tlvs, long type) {
-        if (tlvs.value(type).isPresent()) {
-            throw new IllegalArgumentException("TLV " + type + " belongs in its own field");
         }
     }
 }

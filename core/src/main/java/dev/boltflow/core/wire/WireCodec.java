@@ -191,12 +191,12 @@ public final class WireCodec {
     }
 
     /** {@code u16 len ‖ len*byte}. */
-    private static Bytes lengthPrefixed(ByteReader in, int type, String what) {
+    static Bytes lengthPrefixed(ByteReader in, int type, String what) {
         return field(in, type, () -> in.read(in.u16(what + " length"), what));
     }
 
     /** A fixed field; running out of bytes is BOLT 1's "insufficient length for the contents". */
-    private static <T> T field(ByteReader in, int type, Supplier<T> read) {
+    static <T> T field(ByteReader in, int type, Supplier<T> read) {
         try {
             return read.get();
         } catch (DecodeException e) {
@@ -205,7 +205,7 @@ public final class WireCodec {
     }
 
     /** The rest as an extension in which no even type is known. */
-    private static TlvStream extension(ByteReader in, int type) {
+    static TlvStream extension(ByteReader in, int type) {
         return extension(in, type, t -> false);
     }
 

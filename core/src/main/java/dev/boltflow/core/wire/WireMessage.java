@@ -1,5 +1,9 @@
 package dev.boltflow.core.wire;
 
+import static dev.boltflow.core.wire.WireChecks.requireOddOnly;
+import static dev.boltflow.core.wire.WireChecks.requireU16;
+import static dev.boltflow.core.wire.WireChecks.requireU16Length;
+
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.PublicKey;
@@ -261,27 +265,6 @@ public sealed interface WireMessage
         @Override
         public String toString() {
             return "Unknown[type=" + type + ", " + payload.length() + " bytes]";
-        }
-    }
-
-    private static void requireU16(int v, String what) {
-        if (v < 0 || v > 0xffff) {
-            throw new IllegalArgumentException(what + " must fit a u16: " + v);
-        }
-    }
-
-    private static void requireU16Length(Bytes b, String what) {
-        if (b.length() > 0xffff) {
-            throw new IllegalArgumentException(what + " longer than 65535 bytes");
-        }
-    }
-
-    private static void requireOddOnly(TlvStream tlvs, String what) {
-        for (TlvRecord r : tlvs.records()) {
-            if (!r.isOdd()) {
-                throw new IllegalArgumentException(what + ": even TLV type " + Long.toUnsignedString(r.type())
-                        + " is not defined and may not be sent without negotiation");
-            }
         }
     }
 

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.boltflow.core.bolt12.InvoiceRequest;
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
-import dev.boltflow.core.crypto.Hashes;
 import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.features.Features;
 import dev.boltflow.core.gossip.ChannelGraph;
@@ -148,9 +147,16 @@ class GossipTopologiesTest {
 
     /** E, M and P connected E–M–P, the gossip given to M and relayed to E and P. */
     private Cluster.TestNode[] network(boolean payeeNoconnect) {
+        return network(payeeNoconnect, middle -> h -> { });
+    }
+
+    /** As above, P's host set up by {@code payerHost} given M's node id. */
+    private Cluster.TestNode[] network(boolean payeeNoconnect,
+            java.util.function.Function<dev.boltflow.core.crypto.PublicKey, java.util.function.Consumer<Cluster.TestHost>> payerHost) {
         Cluster.TestNode e = node("payee", payeeNoconnect);
         Cluster.TestNode m = node("middle", false);
-        Cluster.TestNode p = node("payer", false);
+        Cluster.TestNode p = cluster.start("payer", c -> c.withListen(Cluster.LOOPBACK)
+                .withGossip(GossipConfig.defaults().withFlushInterval(Duration.ofMillis(100))), payerHost.apply(m.id()));
         e.connect(m);
         p.connect(m);
         Await.until("E and P ask M for gossip", Cluster.WAIT, () -> e.node.gossip().syncPeers() == 1
@@ -165,10 +171,7 @@ class GossipTopologiesTest {
     }
 
     private static void assertPaid(JsonNode answer) {
-        assertEquals("paid", answer.get("status").asText(), answer.toString());
-        assertEquals(AMOUNT, answer.get("amount_received_msat").asLong());
-        assertEquals(Bytes32.fromHex(answer.get("payment_hash").asText()),
-                Hashes.sha256Of(Bytes.fromHex(answer.get("payment_preimage").asText()).toArray()));
+        TopologiesTest.assertPaid(answer, AMOUNT);
     }
 
     @Test
@@ -204,18 +207,12 @@ class GossipTopologiesTest {
 
     @Test
     void sciddirIntroduction_isResolvedThroughTheGraph() {
-        Cluster.TestNode e = node("payee", true);
-        Cluster.TestNode m = node("middle", false);
         // P writes its path's introduction as "end d of channel M–P" instead of its node id.
-        Cluster.TestNode p = cluster.start("payer", c -> c.withListen(Cluster.LOOPBACK)
-                .withGossip(GossipConfig.defaults().withFlushInterval(Duration.ofMillis(100))),
-                h -> h.requests = () -> new RewritingRequests(lnr -> sciddirFirstHop(lnr, m.id())));
-        e.connect(m);
-        p.connect(m);
-        Await.until("E and P ask M for gossip", Cluster.WAIT, () -> e.node.gossip().syncPeers() == 1
-                && p.node.gossip().syncPeers() == 1);
-        announce(m, e, m, p);
-        Await.until("E learns the network", Cluster.WAIT, () -> e.node.graph().channelCount() == 2);
+        Cluster.TestNode[] n = network(true,
+                middle -> h -> h.requests = () -> new RewritingRequests(lnr -> sciddirFirstHop(lnr, middle)));
+        Cluster.TestNode e = n[0];
+        Cluster.TestNode m = n[1];
+        Cluster.TestNode p = n[2];
         String lnr = p.invoiceRequest(AMOUNT, "unsigned", true);
         BlindedPath path = InvoiceRequest.decode(lnr).invreqPaths().orElseThrow().get(0);
         assertTrue(path.firstNodeId() instanceof SciddirOrPubkey.Sciddir, path.firstNodeId().toString());
