@@ -5,8 +5,6 @@ import dev.boltflow.core.bytes.ByteWriter;
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.DecodeException;
 import dev.boltflow.core.sendinvoice.NetworkView;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,17 +50,64 @@ public record NodeAddress(int type, Bytes address, int port) {
         return new NodeAddress(DNS, Bytes.wrap(host.getBytes(StandardCharsets.US_ASCII)), port);
     }
 
-    /** The descriptor for a literal IPv4 or IPv6 address, else a host name. */
+    /** The descriptor for a literal IPv4 ({@code 192.0.2.1}) or IPv6 ({@code 2001:db8::1}) address, else a host name. */
     public static NodeAddress of(String host, int port) {
-        if (host.matches("[0-9.]+") || host.indexOf(':') >= 0) {
-            try {
-                byte[] raw = InetAddress.getByName(host).getAddress(); // a literal: no lookup
-                return new NodeAddress(raw.length == 4 ? IPV4 : IPV6, Bytes.of(raw), port);
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("not an IP address: " + host, e);
+        if (host.indexOf(':') >= 0) {
+            return new NodeAddress(IPV6, Bytes.wrap(ipv6(host)), port);
+        }
+        if (host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+            String[] parts = host.split("\\.");
+            byte[] raw = new byte[4];
+            for (int i = 0; i < 4; i++) {
+                int v = Integer.parseInt(parts[i]);
+                if (v > 255) {
+                    throw new IllegalArgumentException("not an IPv4 address: " + host);
+                }
+                raw[i] = (byte) v;
             }
+            return new NodeAddress(IPV4, Bytes.wrap(raw), port);
         }
         return dns(host, port);
+    }
+
+    /** The 16 bytes of an IPv6 literal (hex groups, one {@code ::} at most, no zone). */
+    private static byte[] ipv6(String text) {
+        String[] halves = text.split("::", -1);
+        if (halves.length > 2) {
+            throw new IllegalArgumentException("not an IPv6 address: " + text);
+        }
+        List<Integer> head = groups(halves[0], text);
+        List<Integer> tail = halves.length == 2 ? groups(halves[1], text) : List.of();
+        int missing = 8 - head.size() - tail.size();
+        if ((halves.length == 1 && missing != 0) || (halves.length == 2 && missing < 1)) {
+            throw new IllegalArgumentException("not an IPv6 address: " + text);
+        }
+        byte[] out = new byte[16];
+        int at = 0;
+        for (int g : head) {
+            out[at++] = (byte) (g >>> 8);
+            out[at++] = (byte) g;
+        }
+        at += 2 * missing;
+        for (int g : tail) {
+            out[at++] = (byte) (g >>> 8);
+            out[at++] = (byte) g;
+        }
+        return out;
+    }
+
+    private static List<Integer> groups(String part, String text) {
+        List<Integer> out = new ArrayList<>();
+        if (part.isEmpty()) {
+            return out;
+        }
+        for (String g : part.split(":", -1)) {
+            if (!g.matches("[0-9a-fA-F]{1,4}")) {
+                throw new IllegalArgumentException("not an IPv6 address: " + text);
+            }
+            out.add(Integer.parseInt(g, 16));
+        }
+        return out;
     }
 
     /** BOLT 7 names: {@code ipv4}, {@code ipv6}, {@code torv3}, {@code dns} (Core Lightning's {@code listnodes} types). */
@@ -83,12 +128,10 @@ public record NodeAddress(int type, Bytes address, int port) {
     public String host() {
         switch (type) {
             case IPV4:
+                return (address.get(0) & 0xff) + "." + (address.get(1) & 0xff) + "." + (address.get(2) & 0xff) + "."
+                        + (address.get(3) & 0xff);
             case IPV6:
-                try {
-                    return InetAddress.getByAddress(address.toArray()).getHostAddress();
-                } catch (UnknownHostException e) {
-                    throw new IllegalStateException(e);
-                }
+                return ipv6Text(address.toArray());
             case TOR_V3:
                 return base32(address.toArray()) + ".onion";
             default:
@@ -159,6 +202,40 @@ public record NodeAddress(int type, Bytes address, int port) {
             }
         }
         return out;
+    }
+
+    /** RFC 5952 text: lower-case hex groups without leading zeros, the longest run of two or more zero groups as {@code ::}. */
+    private static String ipv6Text(byte[] a) {
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = ((a[2 * i] & 0xff) << 8) | (a[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8;) {
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                sb.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+                sb.append(':');
+            }
+            sb.append(Integer.toHexString(g[i]));
+        }
+        return sb.toString();
     }
 
     /** RFC 4648 base32, lower case, no padding (35 bytes give 56 characters). */

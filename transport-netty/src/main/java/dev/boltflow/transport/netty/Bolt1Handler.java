@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * arrives it sends our {@code init}, waits for the peer's and checks it; then answers {@code ping}s,
  * pings the peer when an {@link IdleStateEvent} ({@link IdleState#READER_IDLE}) says it has been
  * silent and closes it if the {@code pong} misses the deadline. {@code warning} and {@code error}
- * are logged; they, {@code onion_message}s and unknown odd messages travel on. {@code init},
+ * are logged; they, {@code onion_message}s, the BOLT 7 messages and unknown odd messages travel on. {@code init},
  * {@code ping} and {@code pong} stop here.
  *
  * <p>Writes from above wait until both {@code init}s have been exchanged (BOLT 1: "MUST wait to
