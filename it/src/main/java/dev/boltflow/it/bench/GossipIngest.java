@@ -37,7 +37,9 @@ import reactor.core.publisher.Flux;
  * a gossiping peer sends it right after {@code init}. It prints one JSON line: the time from the
  * first message sent to the last one stored, messages per second, CPU time, and the live heap the
  * node holds for that graph (after full GCs: with the node running and the generated messages
- * dropped, minus after the node has stopped).
+ * dropped, minus after the node has stopped), and the CPU time of one ECDSA verification (with its
+ * point decompression) measured in the same run, with the share of the ingest's CPU time that the
+ * graph's verifications account for at that cost.
  *
  * <pre>java -cp it/target/boltflow-benchmarks.jar dev.boltflow.it.bench.GossipIngest [nodes] [channels]</pre>
  *
@@ -49,14 +51,48 @@ public final class GossipIngest {
 
     /** What one run measured. */
     public record Result(int nodes, int channels, int updates, int messages, double seconds, double messagesPerSecond,
-            double cpuSeconds, long heapBytes, int storedChannels, int storedNodes) {
+            double cpuSeconds, long heapBytes, int storedChannels, int storedNodes, double verifyMicros) {
+        /** ECDSA verifications the graph needs: four per announcement, one per update and node announcement. */
+        long verifications() {
+            return 4L * channels + updates + nodes;
+        }
+
         String json() {
             return String.format(java.util.Locale.ROOT, "{\"nodes\":%d,\"channels\":%d,\"updates\":%d,\"messages\":%d,"
-                    + "\"ingest_s\":%.2f,\"messages_per_s\":%.0f,\"cpu_s\":%.2f,\"heap_mb\":%.1f,"
-                    + "\"stored_channels\":%d,\"stored_nodes\":%d,\"cores\":%d}", nodes, channels, updates, messages,
-                    seconds, messagesPerSecond, cpuSeconds, heapBytes / 1e6, storedChannels, storedNodes,
-                    Runtime.getRuntime().availableProcessors());
+                    + "\"ingest_s\":%.2f,\"messages_per_s\":%.0f,\"cpu_s\":%.2f,\"cpu_us_per_message\":%.0f,"
+                    + "\"heap_mb\":%.1f,\"stored_channels\":%d,\"stored_nodes\":%d,\"cores\":%d,"
+                    + "\"verify_us\":%.1f,\"verify_share_of_cpu\":%.2f}", nodes, channels, updates, messages,
+                    seconds, messagesPerSecond, cpuSeconds, cpuSeconds * 1e6 / messages, heapBytes / 1e6, storedChannels,
+                    storedNodes, Runtime.getRuntime().availableProcessors(), verifyMicros,
+                    verifications() * verifyMicros / 1e6 / cpuSeconds);
         }
+    }
+
+    /**
+     * One ECDSA verification with its point decompression, on this thread, in microseconds of CPU: the
+     * crypto floor of a message, measured in the same run so that the ratio to the ingest's CPU
+     * time holds on a busy machine.
+     */
+    static double verifyMicros(SecureRandom random) {
+        PrivateKey key = PrivateKey.random(random);
+        dev.boltflow.core.bytes.Bytes32 hash = dev.boltflow.core.bytes.Bytes32.random(random);
+        dev.boltflow.core.crypto.EcdsaSignature sig = dev.boltflow.core.crypto.Ecdsa.sign(key, hash);
+        Bytes point = key.publicKey().bytes();
+        int n = 3000;
+        boolean ok = true;
+        for (int i = 0; i < n; i++) { // warm-up
+            ok &= dev.boltflow.core.crypto.Ecdsa.verify(dev.boltflow.core.crypto.PublicKey.fromBytes(point), hash, sig);
+        }
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long t0 = threads.getCurrentThreadCpuTime(); // CPU time, like the ingest's: waiting for a core is not counted
+        for (int i = 0; i < n; i++) {
+            ok &= dev.boltflow.core.crypto.Ecdsa.verify(dev.boltflow.core.crypto.PublicKey.fromBytes(point), hash, sig);
+        }
+        double us = (threads.getCurrentThreadCpuTime() - t0) / 1e3 / n;
+        if (!ok) {
+            throw new IllegalStateException("a signature did not verify");
+        }
+        return us;
     }
 
     public static void main(String[] args) throws Exception {
@@ -139,7 +175,7 @@ public final class GossipIngest {
             node = null;
             long without = liveHeap(memory);
             return new Result(nodeCount, channelCount, 2 * channelCount, total, seconds, total / seconds, cpu,
-                    withGraph - without, storedChannels, storedNodes);
+                    withGraph - without, storedChannels, storedNodes, verifyMicros(random));
         } finally {
             source.close().block(Duration.ofSeconds(30));
             if (node != null) {
