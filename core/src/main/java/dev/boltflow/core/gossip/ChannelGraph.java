@@ -760,6 +760,20 @@ public final class ChannelGraph {
         }
     }
 
+    /** Messages stored: announcements, updates and node announcements. */
+    public int messageCount() {
+        synchronized (lock) {
+            int n = channels.size();
+            for (Channel ch : channels.values()) {
+                n += (ch.update1 == null ? 0 : 1) + (ch.update2 == null ? 0 : 1);
+            }
+            for (Node node : nodes.values()) {
+                n += node.announcement == null ? 0 : 1;
+            }
+            return n;
+        }
+    }
+
     /** Nodes whose {@code node_announcement} we hold. */
     public int announcedNodeCount() {
         synchronized (lock) {

@@ -94,7 +94,6 @@ public final class GossipManager implements PeerGossip, Disposable {
     private final ConcurrentLinkedQueue<Bytes> toStore = new ConcurrentLinkedQueue<>();
     private final AtomicLong storeDropped = new AtomicLong();
     private final Disposable.Composite timers = Disposables.composite();
-    private final AtomicLong storedSinceRewrite = new AtomicLong();
 
     /** What one peer sent us, by outcome. */
     public record PeerStats(PublicKey peer, Map<GossipOutcome, Long> outcomes, long faults) {
@@ -172,7 +171,6 @@ public final class GossipManager implements PeerGossip, Disposable {
     private void accepted(ChannelGraph.Accepted a) {
         if (store.isPresent()) {
             toStore.add(a.encoded());
-            storedSinceRewrite.incrementAndGet();
         }
         if (a.type() != GossipMessage.CHANNEL_ANNOUNCEMENT && filtering.get() > 0) {
             if (relayQueued.incrementAndGet() <= config.maxQueued()) {
@@ -461,12 +459,12 @@ public final class GossipManager implements PeerGossip, Disposable {
     /** Rewrites the store from the graph if it is more than twice the graph's size (or some writes were lost). */
     public Mono<Void> compactIfLarge(FileGossipStore s) {
         return Mono.defer(() -> {
-            List<Bytes> live = graph.allMessages();
-            if (s.records() <= 2L * live.size() + 1_000 && storeDropped.get() == 0) {
+            if (s.records() <= 2L * graph.messageCount() + 1_000 && storeDropped.get() == 0) {
                 return Mono.empty();
             }
             storeDropped.set(0);
-            storedSinceRewrite.set(0);
+            // Cleared before the snapshot: what is accepted from here on is in the snapshot, or queued, or both
+            // (a message written twice is read back once).
             toStore.clear();
             return s.rewrite(graph.allMessages());
         });
