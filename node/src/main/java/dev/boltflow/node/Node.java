@@ -13,8 +13,15 @@ import dev.boltflow.core.sendinvoice.LocalNodeSigner;
 import dev.boltflow.core.sendinvoice.NetworkView;
 import dev.boltflow.core.sendinvoice.SendInvoice;
 import dev.boltflow.core.sendinvoice.SendInvoiceConfig;
-import dev.boltflow.core.wire.FeatureBits;
+import dev.boltflow.core.features.Features;
+import dev.boltflow.core.gossip.ChannelGraph;
+import dev.boltflow.core.gossip.FundingOutputs;
+import dev.boltflow.core.gossip.GossipIngest;
+import dev.boltflow.core.gossip.GraphLimits;
+import dev.boltflow.core.gossip.GraphNetworkView;
 import dev.boltflow.node.addressbook.PersistentNetworkView;
+import dev.boltflow.node.gossip.FileGossipStore;
+import dev.boltflow.node.gossip.GossipManager;
 import dev.boltflow.node.config.NodeConfig;
 import dev.boltflow.node.config.NodeIdentity;
 import dev.boltflow.node.messaging.PeerOnionMessenger;
@@ -55,6 +62,9 @@ public final class Node implements AutoCloseable {
     private final R2dbcInvoiceStore store;
     private final NettyPeerManager peers;
     private final PersistentNetworkView network;
+    private final GraphNetworkView view;
+    private final GossipManager gossip;
+    private final FileGossipStore gossipStore;
     private final PeerOnionMessenger messenger;
     private final SendInvoice sendInvoice;
     private final Payer payer;
@@ -64,7 +74,8 @@ public final class Node implements AutoCloseable {
     private final BlockHeight blockHeight;
 
     private Node(NodeConfig config, PublicKey nodeId, R2dbcInvoiceStore store, NettyPeerManager peers,
-            PersistentNetworkView network, PeerOnionMessenger messenger, SendInvoice sendInvoice, Payer payer,
+            PersistentNetworkView network, GraphNetworkView view, GossipManager gossip, FileGossipStore gossipStore,
+            PeerOnionMessenger messenger, SendInvoice sendInvoice, Payer payer,
             PaymentSender payments, Disposable expirySweeper, Optional<InetSocketAddress> listening,
             BlockHeight blockHeight) {
         this.config = config;
@@ -72,6 +83,9 @@ public final class Node implements AutoCloseable {
         this.store = store;
         this.peers = peers;
         this.network = network;
+        this.view = view;
+        this.gossip = gossip;
+        this.gossipStore = gossipStore;
         this.messenger = messenger;
         this.sendInvoice = sendInvoice;
         this.payer = payer;
@@ -90,7 +104,7 @@ public final class Node implements AutoCloseable {
          * The feature bits of our {@code init}, given the transport's defaults: the simulated link
          * adds its own bit, so peers know they can be paid over it.
          */
-        default FeatureBits initFeatures(FeatureBits defaults) {
+        default Features initFeatures(Features defaults) {
             return defaults;
         }
 
@@ -110,6 +124,14 @@ public final class Node implements AutoCloseable {
             return config.database().isPresent()
                     ? R2dbcInvoiceStore.open(config.database().get())
                     : R2dbcInvoiceStore.openH2File(config.networkDir().resolve("invoices"));
+        }
+
+        /**
+         * The chain check of {@code channel_announcement}s (BOLT 7). Without a chain source every
+         * well-signed announcement is accepted, as LDK does without UTXO lookups (README, "Gossip").
+         */
+        default FundingOutputs fundingOutputs() {
+            return FundingOutputs.unchecked();
         }
 
         /** Where the payer side keeps the invoice_requests it wrote (in memory by default). */
@@ -135,7 +157,7 @@ public final class Node implements AutoCloseable {
                 }
 
                 @Override
-                public FeatureBits initFeatures(FeatureBits defaults) {
+                public Features initFeatures(Features defaults) {
                     return simulated ? SimulatedPaymentLink.advertise(defaults) : defaults;
                 }
 
@@ -170,14 +192,39 @@ public final class Node implements AutoCloseable {
                     PosixFilePermissions.fromString("rwx------")));
             return NodeIdentity.loadOrCreate(config.networkDir(), random);
         }).subscribeOn(Schedulers.boundedElastic()).flatMap(key -> PersistentNetworkView.open(
-                config.networkDir().resolve(PersistentNetworkView.FILE_NAME)).flatMap(network -> {
-            return host.openStore(config).flatMap(store -> assemble(config, host, random, key, store, network)
-                    .onErrorResume(e -> store.close().then(Mono.error(e))));
-        }));
+                config.networkDir().resolve(PersistentNetworkView.FILE_NAME)).flatMap(network ->
+                openGraph(config).flatMap(graph -> host.openStore(config)
+                        .flatMap(store -> assemble(config, host, random, key, store, network, graph)
+                                .onErrorResume(e -> store.close().then(Mono.error(e))))
+                        .onErrorResume(e -> graph.store().close().then(Mono.error(e))))));
+    }
+
+    /** The graph and its store, read back from {@code DIR/NETWORK/gossip_store}. */
+    private record OpenedGraph(ChannelGraph graph, FileGossipStore store, boolean compact) {
+    }
+
+    /**
+     * Reads the gossip store into a fresh graph (our own file: signatures are not checked again,
+     * every other rule is), prunes what went stale while we were away, on {@code boundedElastic}.
+     */
+    private static Mono<OpenedGraph> openGraph(NodeConfig config) {
+        GraphLimits limits = GraphLimits.defaults(config.network().chainHash())
+                .withMaxChannels(config.gossip().maxChannels()).withMaxNodes(config.gossip().maxNodes());
+        return FileGossipStore.open(config.networkDir().resolve(FileGossipStore.FILE_NAME), Schedulers.boundedElastic())
+                .map(opened -> {
+                    ChannelGraph graph = new ChannelGraph(limits);
+                    long now = Clock.systemUTC().millis() / 1000;
+                    for (byte[] m : opened.messages()) {
+                        graph.restore(m, now);
+                    }
+                    graph.prune(now, -1);
+                    LOG.info("gossip store read: {} records, {}", opened.messages().size(), graph);
+                    return new OpenedGraph(graph, opened.store(), opened.damaged());
+                });
     }
 
     private static Mono<Node> assemble(NodeConfig config, Host host, SecureRandom random, PrivateKey key,
-            R2dbcInvoiceStore store, PersistentNetworkView network) {
+            R2dbcInvoiceStore store, PersistentNetworkView network, OpenedGraph opened) {
         TransportConfig transport = TransportConfig.defaults()
                 .withFeatures(host.initFeatures(TransportConfig.DEFAULT_FEATURES))
                 .withChainHash(config.network().chainHash())
@@ -190,14 +237,21 @@ public final class Node implements AutoCloseable {
                 : Mono.just(Optional.empty());
         return listen.map(bound -> {
             Scheduler cpu = Schedulers.parallel();
-            PeerOnionMessenger messenger = new PeerOnionMessenger(peers, key, network, config.fetchInvoiceNoconnect(),
-                    config.onionMessageLimits(), cpu, cpu, random).relaying(config.relay());
+            ChannelGraph graph = opened.graph();
+            GossipIngest ingest = new GossipIngest(graph, host.fundingOutputs(), Clock.systemUTC(), cpu,
+                    config.gossip().verifyParallelism());
+            GossipManager gossip = new GossipManager(graph, ingest, Optional.of(opened.store()), config.gossip(),
+                    Clock.systemUTC(), Schedulers.parallel(), cpu);
+            gossip.compactIfLarge(opened.store()).subscribe(null, e -> LOG.warn("rewriting the gossip store: {}", e.toString()));
+            GraphNetworkView view = new GraphNetworkView(graph, network);
+            PeerOnionMessenger messenger = new PeerOnionMessenger(peers, key, view, config.fetchInvoiceNoconnect(),
+                    config.onionMessageLimits(), cpu, cpu, random, gossip).relaying(config.relay());
             LocalNodeSigner signer = new LocalNodeSigner(key, random);
             SendInvoiceConfig sendConfig = SendInvoiceConfig.defaults(config.network().chainHash())
                     .withMaxPending(config.maxPendingInvoices());
             SendInvoice sendInvoice = new SendInvoice(sendConfig, store, messenger, signer, host.blockHeight(),
                     Clock.systemUTC(), Schedulers.parallel(), cpu, random);
-            PaymentSender payments = host.paymentSender(new NodeParts(key.publicKey(), key, peers, messenger, network,
+            PaymentSender payments = host.paymentSender(new NodeParts(key.publicKey(), key, peers, messenger, view,
                     sendInvoice));
             Payer payer = new Payer(config.network().chainHash(), () -> pathIntermediates(bound, peers), signer,
                     host.invoiceRequestStore(), messenger, payments, host.invoicePolicy(), Clock.systemUTC(),
@@ -205,8 +259,8 @@ public final class Node implements AutoCloseable {
             Disposable sweeper = expirySweeper(store, Clock.systemUTC()).subscribe();
             LOG.info("node {} on {} started{}", key.publicKey(), config.network().cliName(),
                     bound.map(a -> ", listening on " + a).orElse(""));
-            return new Node(config, key.publicKey(), store, peers, network, messenger, sendInvoice, payer, payments,
-                    sweeper, bound, host.blockHeight());
+            return new Node(config, key.publicKey(), store, peers, network, view, gossip, opened.store(), messenger,
+                    sendInvoice, payer, payments, sweeper, bound, host.blockHeight());
         }).onErrorResume(e -> peers.close().then(Mono.error(e)));
     }
 
@@ -219,7 +273,7 @@ public final class Node implements AutoCloseable {
             return List.of();
         }
         for (PeerConnection c : peers.connections()) {
-            if (c.isActive() && c.remoteInit().combinedFeatures().supports(FeatureBits.Feature.ONION_MESSAGES)) {
+            if (c.isActive() && c.remoteInit().combinedFeatures().supports(Features.Feature.ONION_MESSAGES)) {
                 return List.of(c.remoteNodeId());
             }
         }
@@ -273,7 +327,7 @@ public final class Node implements AutoCloseable {
         return messenger;
     }
 
-    /** The address book the messenger routes and dials with, kept across restarts. */
+    /** The address book: the addresses we dialled successfully, kept across restarts. */
     public PersistentNetworkView network() {
         return network;
     }
@@ -281,6 +335,20 @@ public final class Node implements AutoCloseable {
     /** The best block height the node works with (its host's). */
     public BlockHeight blockHeight() {
         return blockHeight;
+    }
+
+    /** What the messenger routes and dials with: the channel graph, then the address book. */
+    public GraphNetworkView view() {
+        return view;
+    }
+
+    /** The channel graph built from gossip (BOLT 7). */
+    public ChannelGraph graph() {
+        return view.graph();
+    }
+
+    public GossipManager gossip() {
+        return gossip;
     }
 
     /** Where we accept BOLT 8 connections, if we do. */
@@ -303,6 +371,30 @@ public final class Node implements AutoCloseable {
                         .thenReturn(c));
     }
 
+    /**
+     * connect {@code id} with no address: a live connection, or one dialled at the addresses its
+     * {@code node_announcement} gave (then those in the address book). Fails with
+     * {@link NoAddressException} when no address is known.
+     */
+    public Mono<PeerConnection> connect(PublicKey id) {
+        return Mono.defer(() -> {
+            if (peers.connection(id).isEmpty()
+                    && view.node(id).map(n -> n.addresses().isEmpty()).orElse(true)) {
+                return Mono.error(new NoAddressException(id));
+            }
+            return messenger.connect(id);
+        });
+    }
+
+    /** No address is known for a node we were asked to connect to. */
+    public static final class NoAddressException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NoAddressException(PublicKey id) {
+            super("no address known for " + id);
+        }
+    }
+
     /** Stops everything, in the reverse order of start. */
     public Mono<Void> stop() {
         return Mono.defer(() -> {
@@ -313,7 +405,8 @@ public final class Node implements AutoCloseable {
             }
             sendInvoice.dispose();
             messenger.dispose();
-            return peers.close().then(store.close());
+            gossip.dispose();
+            return peers.close().then(gossip.drain()).then(gossipStore.close()).then(store.close());
         });
     }
 

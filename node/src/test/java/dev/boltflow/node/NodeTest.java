@@ -94,7 +94,7 @@ class NodeTest {
         try {
             InetSocketAddress at = payer.listening().orElseThrow();
             var connection = payee.connect(payer.nodeId(), at.getHostString(), at.getPort()).block(WAIT);
-            assertTrue(connection.remoteInit().combinedFeatures().has(dev.boltflow.node.payments.SimulatedPaymentLink.FEATURE_BIT));
+            assertTrue(connection.remoteInit().combinedFeatures().hasBit(dev.boltflow.node.payments.SimulatedPaymentLink.FEATURE_BIT));
             var failed = payer.payer().events().next().toFuture();
             OurInvoiceRequest invreq = payer.payer().createInvoiceRequest(Payer.Params.of(1_000, "no link")).block(WAIT);
             payee.sendInvoice().send(SendInvoiceRequest.of(invreq.bolt12(), "nolink").withTimeout(Duration.ofSeconds(60)))

@@ -3,7 +3,7 @@ package dev.boltflow.transport;
 import dev.boltflow.core.bolt12.ChainHashes;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.noise.TransportCipher;
-import dev.boltflow.core.wire.FeatureBits;
+import dev.boltflow.core.features.Features;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -24,26 +24,29 @@ import java.util.Objects;
  * @param maxMessageLength the longest inbound message accepted; a frame announcing more closes
  *     the connection. BOLT 8 caps it at 65535 (the default); a node may choose less.
  */
-public record TransportConfig(Bytes32 chainHash, FeatureBits features, Duration handshakeTimeout,
+public record TransportConfig(Bytes32 chainHash, Features features, Duration handshakeTimeout,
                               Duration pingInterval, Duration pongDeadline, long maxQueuedBytesPerPeer,
                               int maxInboundConnections, int maxMessageLength) {
 
 
     /**
-     * {@code option_onion_messages} and {@code option_route_blinding} (optional), and the BOLT 9
+     * {@code option_onion_messages} and {@code option_route_blinding} (optional), {@code gossip_queries}
+     * and {@code gossip_queries_ex} (optional: we keep a graph and answer queries, BOLT 7), and the BOLT 9
      * features marked ASSUMED: {@code var_onion_optin}, {@code option_static_remotekey} and
      * {@code payment_secret} as compulsory like current nodes send them,
      * {@code option_data_loss_protect} and {@code option_channel_type} as optional (we open no
      * channels).
      */
-    public static final FeatureBits DEFAULT_FEATURES = FeatureBits.of(
-            FeatureBits.DATA_LOSS_PROTECT_OPT,
-            FeatureBits.VAR_ONION_OPTIN_REQ,
-            FeatureBits.STATIC_REMOTEKEY_REQ,
-            FeatureBits.PAYMENT_SECRET_REQ,
-            FeatureBits.ROUTE_BLINDING_OPT,
-            FeatureBits.ONION_MESSAGES_OPT,
-            FeatureBits.CHANNEL_TYPE_OPT);
+    public static final Features DEFAULT_FEATURES = Features.of(
+            Features.DATA_LOSS_PROTECT_OPT,
+            Features.GOSSIP_QUERIES_OPT,
+            Features.VAR_ONION_OPTIN_REQ,
+            Features.GOSSIP_QUERIES_EX_OPT,
+            Features.STATIC_REMOTEKEY_REQ,
+            Features.PAYMENT_SECRET_REQ,
+            Features.ROUTE_BLINDING_OPT,
+            Features.ONION_MESSAGES_OPT,
+            Features.CHANNEL_TYPE_OPT);
 
     public TransportConfig {
         Objects.requireNonNull(chainHash, "chainHash");
@@ -76,7 +79,7 @@ public record TransportConfig(Bytes32 chainHash, FeatureBits features, Duration 
                 maxQueuedBytesPerPeer, maxInboundConnections, maxMessageLength);
     }
 
-    public TransportConfig withFeatures(FeatureBits value) {
+    public TransportConfig withFeatures(Features value) {
         return new TransportConfig(chainHash, value, handshakeTimeout, pingInterval, pongDeadline,
                 maxQueuedBytesPerPeer, maxInboundConnections, maxMessageLength);
     }

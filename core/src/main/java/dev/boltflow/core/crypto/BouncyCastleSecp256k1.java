@@ -4,7 +4,9 @@ import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.math.ec.ECAlgorithms;
+import org.bouncycastle.math.ec.ECFieldElement;
 import org.bouncycastle.math.ec.ECPoint;
 
 /**
@@ -20,6 +22,7 @@ import org.bouncycastle.math.ec.ECPoint;
  */
 public final class BouncyCastleSecp256k1 implements Secp256k1Provider {
     public static final BouncyCastleSecp256k1 INSTANCE = new BouncyCastleSecp256k1();
+    private static final BigInteger HALF_N = Secp256k1.N.shiftRight(1);
 
     private BouncyCastleSecp256k1() {
     }
@@ -107,6 +110,80 @@ public final class BouncyCastleSecp256k1 implements Secp256k1Provider {
         }
         ECPoint lifted = Secp256k1.liftX(xOnly);
         return lifted != null && verify(lifted, true, xOnly, msg, sig);
+    }
+
+    /**
+     * ECDSA with RFC 6979 nonces (HMAC-SHA256 over the secret and the hash reduced mod n, as
+     * libsecp256k1's default nonce function), R = k·G by the constant-time {@link Secp256k1#multiplyG},
+     * s normalised low. The scalar arithmetic uses {@link BigInteger} (not constant-time), as in
+     * {@link #signSchnorr}.
+     */
+    @Override
+    public byte[] signEcdsa(byte[] secret, byte[] hash32) {
+        if (hash32.length != 32) {
+            throw new IllegalArgumentException("ECDSA signs a 32-byte hash");
+        }
+        BigInteger d = new BigInteger(1, secret);
+        BigInteger e = new BigInteger(1, hash32).mod(Secp256k1.N);
+        HMacDSAKCalculator nonces = new HMacDSAKCalculator(new SHA256Digest());
+        nonces.init(Secp256k1.N, d, hash32);
+        while (true) {
+            BigInteger k = nonces.nextK();
+            ECPoint r = Secp256k1.multiplyG(k);
+            BigInteger rx = r.getAffineXCoord().toBigInteger().mod(Secp256k1.N);
+            if (rx.signum() == 0) {
+                continue;
+            }
+            BigInteger s = k.modInverse(Secp256k1.N).multiply(e.add(rx.multiply(d))).mod(Secp256k1.N);
+            if (s.signum() == 0) {
+                continue;
+            }
+            if (s.compareTo(HALF_N) > 0) {
+                s = Secp256k1.N.subtract(s); // low s, as libsecp256k1 writes them
+            }
+            byte[] sig = new byte[64];
+            System.arraycopy(Secp256k1.toBytes32(rx), 0, sig, 0, 32);
+            System.arraycopy(Secp256k1.toBytes32(s), 0, sig, 32, 32);
+            return sig;
+        }
+    }
+
+    /**
+     * ECDSA verification: R = (e/s)·G + (r/s)·P with BouncyCastle's GLV Strauss–Shamir (the
+     * precomputation for G is cached), then x(R) ≡ r (mod n) checked in Jacobian coordinates, with no
+     * field inversion: X = c·Z² for c = r or r + n (when below p).
+     */
+    @Override
+    public boolean verifyEcdsa(Object publicKey, byte[] hash32, byte[] sig) {
+        if (hash32.length != 32 || sig.length != 64) {
+            return false;
+        }
+        BigInteger r = new BigInteger(1, Arrays.copyOfRange(sig, 0, 32));
+        BigInteger s = new BigInteger(1, Arrays.copyOfRange(sig, 32, 64));
+        if (r.signum() == 0 || s.signum() == 0 || r.compareTo(Secp256k1.N) >= 0 || s.compareTo(Secp256k1.N) >= 0) {
+            return false;
+        }
+        BigInteger e = new BigInteger(1, hash32).mod(Secp256k1.N);
+        BigInteger w = s.modInverse(Secp256k1.N);
+        BigInteger u1 = e.multiply(w).mod(Secp256k1.N);
+        BigInteger u2 = r.multiply(w).mod(Secp256k1.N);
+        // BouncyCastle caches its precomputation on the point it multiplies: a copy keeps a long-lived
+        // key's handle (a node id in the channel graph) from growing by kilobytes.
+        ECPoint p = point(publicKey);
+        ECPoint fresh = Secp256k1.CURVE.createPoint(p.getAffineXCoord().toBigInteger(), p.getAffineYCoord().toBigInteger());
+        ECPoint q = ECAlgorithms.sumOfTwoMultiplies(Secp256k1.G, u1, fresh, u2);
+        if (q.isInfinity()) {
+            return false;
+        }
+        ECFieldElement x = q.getRawXCoord();
+        ECFieldElement z = q.getZCoord(0);
+        ECFieldElement z2 = z.square();
+        for (BigInteger c = r; c.compareTo(Secp256k1.P) < 0; c = c.add(Secp256k1.N)) {
+            if (Secp256k1.CURVE.fromBigInteger(c).multiply(z2).equals(x)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -59,4 +59,18 @@ public interface Secp256k1Provider {
      * provider lifting x. Returns false, never throws, on any bad input.
      */
     boolean verifySchnorr(byte[] xOnly, Object point, byte[] msg, byte[] sig);
+
+    /**
+     * An ECDSA signature of the 32-byte hash {@code hash32} in BOLT 1's compact form
+     * ({@code signature}: 32-byte r ‖ 32-byte s), with RFC 6979 deterministic nonces and a low s
+     * (s ≤ n/2), as libsecp256k1 makes them: the same key and hash give the same bytes.
+     */
+    byte[] signEcdsa(byte[] secret, byte[] hash32);
+
+    /**
+     * ECDSA verification of a compact 64-byte signature of {@code hash32} under {@code point} (a
+     * handle of this provider). A high s is accepted (BOLT 7 does not require low s; signatures are
+     * malleable, which it notes). Returns false, never throws, on any bad input (r or s zero or ≥ n).
+     */
+    boolean verifyEcdsa(Object point, byte[] hash32, byte[] sig);
 }

@@ -8,6 +8,7 @@ import dev.boltflow.core.crypto.PublicKey;
 import dev.boltflow.core.tlv.TlvDecodeException;
 import dev.boltflow.core.tlv.TlvRecord;
 import dev.boltflow.core.tlv.TlvStream;
+import dev.boltflow.core.wire.ShortChannelId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -253,7 +254,7 @@ public record EncryptedDataTlv(
     public String toString() {
         StringBuilder sb = new StringBuilder("EncryptedDataTlv[");
         padding.ifPresent(p -> sb.append("padding=").append(p.length()).append("B "));
-        shortChannelId.ifPresent(s -> sb.append("scid=").append(ShortChannelIds.format(s)).append(' '));
+        shortChannelId.ifPresent(s -> sb.append("scid=").append(ShortChannelId.format(s)).append(' '));
         nextNodeId.ifPresent(k -> sb.append("next_node_id=").append(k).append(' '));
         pathId.ifPresent(p -> sb.append("path_id=<").append(p.length()).append("B> "));
         nextPathKeyOverride.ifPresent(k -> sb.append("next_path_key_override=").append(k).append(' '));

@@ -1,6 +1,7 @@
 package dev.boltflow.core.onion;
 
 import dev.boltflow.core.crypto.PublicKey;
+import dev.boltflow.core.wire.ShortChannelId;
 import java.util.Objects;
 
 /**
@@ -20,7 +21,7 @@ public sealed interface NextHop {
     record Channel(long shortChannelId) implements NextHop {
         @Override
         public String toString() {
-            return "Channel[" + ShortChannelIds.format(shortChannelId) + "]";
+            return "Channel[" + ShortChannelId.format(shortChannelId) + "]";
         }
     }
 }

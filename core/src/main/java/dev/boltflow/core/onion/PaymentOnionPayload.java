@@ -9,6 +9,7 @@ import dev.boltflow.core.crypto.PublicKey;
 import dev.boltflow.core.tlv.TlvDecodeException;
 import dev.boltflow.core.tlv.TlvRecord;
 import dev.boltflow.core.tlv.TlvStream;
+import dev.boltflow.core.wire.ShortChannelId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -284,7 +285,7 @@ public record PaymentOnionPayload(
         StringBuilder sb = new StringBuilder("PaymentOnionPayload[");
         amtToForward.ifPresent(v -> sb.append("amt_to_forward=").append(v).append(' '));
         outgoingCltvValue.ifPresent(v -> sb.append("outgoing_cltv_value=").append(v).append(' '));
-        shortChannelId.ifPresent(v -> sb.append("short_channel_id=").append(ShortChannelIds.format(v)).append(' '));
+        shortChannelId.ifPresent(v -> sb.append("short_channel_id=").append(ShortChannelId.format(v)).append(' '));
         paymentData.ifPresent(d -> sb.append("payment_data(total=").append(d.totalMsat()).append(") "));
         encryptedRecipientData.ifPresent(d -> sb.append("encrypted_recipient_data=").append(d.length()).append("B "));
         currentPathKey.ifPresent(k -> sb.append("current_path_key=").append(k).append(' '));

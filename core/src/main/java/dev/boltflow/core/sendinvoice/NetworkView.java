@@ -1,7 +1,7 @@
 package dev.boltflow.core.sendinvoice;
 
 import dev.boltflow.core.crypto.PublicKey;
-import dev.boltflow.core.wire.FeatureBits;
+import dev.boltflow.core.features.Features;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,6 +31,15 @@ public interface NetworkView {
     Set<PublicKey> links(PublicKey nodeId);
 
     /**
+     * The node at end {@code direction} (0: {@code node_id_1}, 1: {@code node_id_2}) of the announced
+     * channel {@code scid}: what a {@code sciddir_or_pubkey} (BOLT 1) names. Empty when the channel
+     * is unknown; a view without a channel graph knows none.
+     */
+    default Optional<PublicKey> channelEnd(dev.boltflow.core.wire.ShortChannelId scid, int direction) {
+        return Optional.empty();
+    }
+
+    /**
      * A network address as a node announces it (BOLT 7 {@code node_announcement} addresses: IPv4,
      * IPv6, Tor or a DNS host name). A host name, not a resolved address: resolving is I/O, which
      * is the adapter's when it connects.
@@ -56,7 +65,7 @@ public interface NetworkView {
      * A node: its addresses in order of preference (may be empty) and its features, if known
      * ({@code node_announcement} features or those of its {@code init}).
      */
-    record NodeInfo(PublicKey nodeId, List<Address> addresses, Optional<FeatureBits> features) {
+    record NodeInfo(PublicKey nodeId, List<Address> addresses, Optional<Features> features) {
         public NodeInfo {
             Objects.requireNonNull(nodeId, "nodeId");
             addresses = List.copyOf(addresses);
@@ -68,7 +77,7 @@ public interface NetworkView {
          * only peers that advertise it handle {@code onion_message}); unknown features may still.
          */
         public boolean mayRelayOnionMessages() {
-            return features.map(f -> f.supports(FeatureBits.Feature.ONION_MESSAGES)).orElse(true);
+            return features.map(f -> f.supports(Features.Feature.ONION_MESSAGES)).orElse(true);
         }
     }
 }

@@ -64,6 +64,9 @@ public final class WireCodec {
             case WireMessage.ONION_MESSAGE:
                 return decodeOnionMessage(in);
             default:
+                if (GossipMessage.isGossipType(type)) {
+                    return GossipCodec.decode(type, in);
+                }
                 if ((type & 1) == 0) {
                     // BOLT 1: "upon receiving a message of even, unknown type: MUST close the connection."
                     throw new WireDecodeException(Kind.UNKNOWN_EVEN_TYPE, type, "unknown even message type " + type);
@@ -117,6 +120,10 @@ public final class WireCodec {
                 break;
             }
             default:
+                if (message instanceof GossipMessage) {
+                    GossipCodec.encode((GossipMessage) message, w);
+                    break;
+                }
                 // Every other type is an Unknown (its compact constructor refuses the known types).
                 w.bytes(((WireMessage.Unknown) message).payload());
                 break;
@@ -184,12 +191,12 @@ public final class WireCodec {
     }
 
     /** {@code u16 len ‖ len*byte}. */
-    private static Bytes lengthPrefixed(ByteReader in, int type, String what) {
+    static Bytes lengthPrefixed(ByteReader in, int type, String what) {
         return field(in, type, () -> in.read(in.u16(what + " length"), what));
     }
 
     /** A fixed field; running out of bytes is BOLT 1's "insufficient length for the contents". */
-    private static <T> T field(ByteReader in, int type, Supplier<T> read) {
+    static <T> T field(ByteReader in, int type, Supplier<T> read) {
         try {
             return read.get();
         } catch (DecodeException e) {
@@ -198,7 +205,7 @@ public final class WireCodec {
     }
 
     /** The rest as an extension in which no even type is known. */
-    private static TlvStream extension(ByteReader in, int type) {
+    static TlvStream extension(ByteReader in, int type) {
         return extension(in, type, t -> false);
     }
 

@@ -1,8 +1,13 @@
 package dev.boltflow.core.wire;
 
+import static dev.boltflow.core.wire.WireChecks.requireOddOnly;
+import static dev.boltflow.core.wire.WireChecks.requireU16;
+import static dev.boltflow.core.wire.WireChecks.requireU16Length;
+
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.PublicKey;
+import dev.boltflow.core.features.Features;
 import dev.boltflow.core.tlv.TlvRecord;
 import dev.boltflow.core.tlv.TlvStream;
 import java.nio.charset.StandardCharsets;
@@ -12,14 +17,14 @@ import java.util.Optional;
 
 /**
  * A Lightning message after decryption (BOLT 1, Lightning Message Format): the few this node
- * speaks, and {@link Unknown} for any other odd type. {@link WireCodec} turns them into bytes and
+ * speaks, the BOLT 7 messages ({@link GossipMessage}), and {@link Unknown} for any other odd type. {@link WireCodec} turns them into bytes and
  * back. Each known message keeps its TLV {@code extension}; the extensions of these messages define
  * no even records, so only odd ones can be held (BOLT 1: a sender "MUST NOT send evenly-typed TLV
  * records in the extension without prior negotiation").
  */
 public sealed interface WireMessage
         permits WireMessage.Init, WireMessage.Warning, WireMessage.Error, WireMessage.Ping,
-        WireMessage.Pong, WireMessage.OnionMessage, WireMessage.Unknown {
+        WireMessage.Pong, WireMessage.OnionMessage, WireMessage.Unknown, GossipMessage {
 
     int WARNING = 1;
     int INIT = 16;
@@ -34,7 +39,7 @@ public sealed interface WireMessage
     /** True for the types this interface models with their own record. */
     static boolean isKnownType(int type) {
         return type == WARNING || type == INIT || type == ERROR || type == PING || type == PONG
-                || type == ONION_MESSAGE;
+                || type == ONION_MESSAGE || GossipMessage.isGossipType(type);
     }
 
     /**
@@ -66,8 +71,8 @@ public sealed interface WireMessage
         }
 
         /** An {@code init} with empty {@code globalfeatures}, these features and no TLVs. */
-        public static Init of(FeatureBits features) {
-            return new Init(Bytes.EMPTY, features.bytes(), Optional.empty(), Optional.empty(), TlvStream.EMPTY);
+        public static Init of(Features features) {
+            return new Init(Bytes.EMPTY, features.bitmap(), Optional.empty(), Optional.empty(), TlvStream.EMPTY);
         }
 
         public Init withNetworks(List<Bytes32> chains) {
@@ -79,8 +84,8 @@ public sealed interface WireMessage
         }
 
         /** BOLT 1: "MUST combine (bitwise OR) the two feature bitmaps into one logical features map." */
-        public FeatureBits combinedFeatures() {
-            return new FeatureBits(globalFeatures).or(new FeatureBits(features));
+        public Features combinedFeatures() {
+            return new Features(globalFeatures).or(new Features(features));
         }
 
         @Override
@@ -260,27 +265,6 @@ public sealed interface WireMessage
         @Override
         public String toString() {
             return "Unknown[type=" + type + ", " + payload.length() + " bytes]";
-        }
-    }
-
-    private static void requireU16(int v, String what) {
-        if (v < 0 || v > 0xffff) {
-            throw new IllegalArgumentException(what + " must fit a u16: " + v);
-        }
-    }
-
-    private static void requireU16Length(Bytes b, String what) {
-        if (b.length() > 0xffff) {
-            throw new IllegalArgumentException(what + " longer than 65535 bytes");
-        }
-    }
-
-    private static void requireOddOnly(TlvStream tlvs, String what) {
-        for (TlvRecord r : tlvs.records()) {
-            if (!r.isOdd()) {
-                throw new IllegalArgumentException(what + ": even TLV type " + Long.toUnsignedString(r.type())
-                        + " is not defined and may not be sent without negotiation");
-            }
         }
     }
 

@@ -143,5 +143,17 @@ class Secp256k1ProviderTest {
             count("verify", null);
             return bc.verifySchnorr(xOnly, point == null ? null : unwrap(point), msg, sig);
         }
+
+        @Override
+        public byte[] signEcdsa(byte[] secret, byte[] hash32) {
+            count("signEcdsa", null);
+            return bc.signEcdsa(secret, hash32);
+        }
+
+        @Override
+        public boolean verifyEcdsa(Object point, byte[] hash32, byte[] sig) {
+            count("verifyEcdsa", null);
+            return bc.verifyEcdsa(unwrap(point), hash32, sig);
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.boltflow.core.wire.GossipMessage;
 import dev.boltflow.core.wire.WireCodec;
 import dev.boltflow.core.wire.WireMessage;
 import java.util.stream.Stream;
@@ -16,8 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link WireCodec#decode} throws only {@code WireDecodeException}, or returns a message that
  * encodes back to the input byte for byte (ping and pong: to the same length, as only the size of
  * {@code ignored} is kept) and decodes again to an equal message. Seeds: the messages of
- * {@code vectors/bolt01-init-extension.json} and the {@code onion_message}s of
- * {@code bolt04/blinded-onion-message-onion-test.json}.
+ * {@code vectors/bolt01-init-extension.json}, the gossip queries of {@code bolt07/extended-queries.json}
+ * and the {@code onion_message}s of {@code bolt04/blinded-onion-message-onion-test.json}. The encoded
+ * arrays of gossip queries (zlib among them) decode or throw {@code DecodeException}.
  */
 class WireCodecFuzzTest {
     private static final long BUDGET_PER_BYTE = 256;
@@ -30,6 +32,10 @@ class WireCodecFuzzTest {
             for (JsonNode v : init.path(group)) {
                 seeds.addHex("init " + group + " " + i++, v.path("message").asText());
             }
+        }
+        int q = 0;
+        for (JsonNode v : FuzzSeeds.vector("bolt07/extended-queries.json")) {
+            seeds.addHex("gossip query " + q++, v.path("hex").asText());
         }
         int i = 0;
         for (JsonNode hop : FuzzSeeds.vector("bolt04/blinded-onion-message-onion-test.json").path("decrypt").path("hops")) {
@@ -52,6 +58,18 @@ class WireCodecFuzzTest {
         } catch (RuntimeException e) {
             FuzzChecks.isTypedDecodeError(e, input);
             return;
+        }
+        try {
+            if (m instanceof GossipMessage.QueryShortChannelIds q) {
+                q.shortIds().ids();
+                q.queryFlags().ifPresent(GossipMessage.EncodedQueryFlags::flags);
+            } else if (m instanceof GossipMessage.ReplyChannelRange r) {
+                r.shortIds().ids();
+                r.timestamps().ifPresent(GossipMessage.EncodedTimestamps::timestamps);
+                r.checksums().ifPresent(GossipMessage.UpdateChecksums::checksums);
+            }
+        } catch (RuntimeException e) {
+            FuzzChecks.isTypedDecodeError(e, input);
         }
         byte[] again = WireCodec.encode(m);
         assertEquals(m, WireCodec.decode(again), "decode(encode(m)) = m");

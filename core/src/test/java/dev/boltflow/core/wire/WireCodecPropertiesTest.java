@@ -3,6 +3,7 @@ package dev.boltflow.core.wire;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.boltflow.core.features.Features;
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.PrivateKey;
@@ -128,7 +129,7 @@ class WireCodecPropertiesTest {
 
     @Property(tries = 200)
     void init_features_round_trip_through_feature_bits(@ForAll @Size(max = 8) List<@IntRange(max = 200) Integer> bits) {
-        FeatureBits f = FeatureBits.of(bits.stream().mapToInt(Integer::intValue).toArray());
+        Features f = Features.of(bits.stream().mapToInt(Integer::intValue).toArray());
         WireMessage.Init init = WireMessage.Init.of(f);
         WireMessage.Init back = (WireMessage.Init) WireCodec.decode(WireCodec.encode(init));
         assertEquals(f, back.combinedFeatures());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.boltflow.core.features.Features;
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.PublicKey;
@@ -40,8 +41,8 @@ class WireCodecTest {
 
     @Test
     void init_with_features_networks_and_remote_addr_is_laid_out_as_bolt1() {
-        WireMessage.Init init = WireMessage.Init.of(FeatureBits.of(FeatureBits.VAR_ONION_OPTIN_REQ,
-                        FeatureBits.ONION_MESSAGES_OPT))
+        WireMessage.Init init = WireMessage.Init.of(Features.of(Features.VAR_ONION_OPTIN_REQ,
+                        Features.ONION_MESSAGES_OPT))
                 .withNetworks(List.of(BITCOIN))
                 .withRemoteAddr(Bytes.fromHex("017f000001260d"));
         String hex = encodeHex(init);
@@ -50,22 +51,22 @@ class WireCodecTest {
         WireMessage.Init back = assertInstanceOf(WireMessage.Init.class, WireCodec.decode(Bytes.fromHex(hex).toArray()));
         assertEquals(init, back);
         assertEquals(Optional.of(List.of(BITCOIN)), back.networks());
-        assertTrue(back.combinedFeatures().supports(FeatureBits.Feature.ONION_MESSAGES));
+        assertTrue(back.combinedFeatures().supports(Features.Feature.ONION_MESSAGES));
     }
 
     @Test
     void init_combines_global_and_local_features() {
         WireMessage.Init init = new WireMessage.Init(Bytes.fromHex("02"), Bytes.fromHex("0100"),
                 Optional.empty(), Optional.empty(), TlvStream.EMPTY);
-        assertEquals(FeatureBits.of(1, 8), init.combinedFeatures());
+        assertEquals(Features.of(1, 8), init.combinedFeatures());
     }
 
     @Test
     void init_with_empty_networks_is_not_init_without_networks() {
-        WireMessage.Init empty = WireMessage.Init.of(FeatureBits.EMPTY).withNetworks(List.of());
+        WireMessage.Init empty = WireMessage.Init.of(Features.EMPTY).withNetworks(List.of());
         assertEquals("00100000000001" + "00", encodeHex(empty));
         assertEquals(empty, WireCodec.decode(WireCodec.encode(empty)));
-        assertEquals(Optional.empty(), WireMessage.Init.of(FeatureBits.EMPTY).networks());
+        assertEquals(Optional.empty(), WireMessage.Init.of(Features.EMPTY).networks());
     }
 
     @Test
@@ -121,7 +122,7 @@ class WireCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0000", "0002", "0020", "0100", "0102", "8000deadbeef", "fffe"})
+    @ValueSource(strings = {"0000", "0002", "0020", "0104", "020a", "8000deadbeef", "fffe"})
     void unknown_even_type_must_close(String hex) {
         WireDecodeException e = decodeFails(hex);
         assertEquals(Kind.UNKNOWN_EVEN_TYPE, e.kind());

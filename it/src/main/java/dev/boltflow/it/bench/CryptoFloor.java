@@ -159,5 +159,17 @@ public final class CryptoFloor {
             hit("verifySchnorr");
             return d.verifySchnorr(xOnly, point, msg, sig);
         }
+
+        @Override
+        public byte[] signEcdsa(byte[] secret, byte[] hash32) {
+            hit("signEcdsa");
+            return d.signEcdsa(secret, hash32);
+        }
+
+        @Override
+        public boolean verifyEcdsa(Object point, byte[] hash32, byte[] sig) {
+            hit("verifyEcdsa");
+            return d.verifyEcdsa(point, hash32, sig);
+        }
     }
 }

@@ -201,7 +201,7 @@ final class Cluster implements AutoCloseable {
         }
 
         @Override
-        public dev.boltflow.core.wire.FeatureBits initFeatures(dev.boltflow.core.wire.FeatureBits defaults) {
+        public dev.boltflow.core.features.Features initFeatures(dev.boltflow.core.features.Features defaults) {
             return SimulatedPaymentLink.advertise(defaults);
         }
 

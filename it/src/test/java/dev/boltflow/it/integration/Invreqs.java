@@ -41,6 +41,11 @@ final class Invreqs {
         return replace(lnr, Bolt12Field.INVREQ_PATHS, Bytes.wrap(BlindedPath.encodeAll(paths)));
     }
 
+    /** {@code lnr} with exactly {@code paths} as its invreq_paths. */
+    static String replacePaths(String lnr, List<BlindedPath> paths) {
+        return replace(lnr, Bolt12Field.INVREQ_PATHS, Bytes.wrap(BlindedPath.encodeAll(paths)));
+    }
+
     /** {@code lnr} without invreq_paths and with {@code payerId} as its invreq_payer_id. */
     static String withoutPaths(String lnr, PublicKey payerId) {
         TlvStream s = records(lnr).filter(t -> t != Bolt12Field.INVREQ_PATHS && t != Bolt12Field.INVREQ_PAYER_ID);

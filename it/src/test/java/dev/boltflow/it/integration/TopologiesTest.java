@@ -51,7 +51,8 @@ class TopologiesTest {
         cluster.close();
     }
 
-    private static void assertPaid(JsonNode answer, long amount) {
+    /** Paid in full, with a preimage that hashes to the payment hash. */
+    static void assertPaid(JsonNode answer, long amount) {
         assertEquals("paid", answer.get("status").asText(), answer.toString());
         assertEquals(amount, answer.get("amount_received_msat").asLong());
         assertEquals(Bytes32.fromHex(answer.get("payment_hash").asText()),

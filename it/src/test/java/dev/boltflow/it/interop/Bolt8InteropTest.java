@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.boltflow.core.bolt12.ChainHashes;
 import dev.boltflow.core.bytes.Bytes;
-import dev.boltflow.core.wire.FeatureBits;
 import dev.boltflow.core.wire.WireMessage;
 import dev.boltflow.transport.CloseReason;
 import dev.boltflow.transport.ConnectionClosed;
@@ -95,7 +94,7 @@ class Bolt8InteropTest {
         activated.put(Feature.StaticRemoteKey.INSTANCE, FeatureSupport.Mandatory);
         activated.put(Feature.RouteBlinding.INSTANCE, FeatureSupport.Optional);
         activated.put(Feature.ChannelType.INSTANCE, FeatureSupport.Mandatory);
-        return new Features(activated, Set.of(new UnknownFeature(FeatureBits.ONION_MESSAGES_OPT)));
+        return new Features(activated, Set.of(new UnknownFeature(dev.boltflow.core.features.Features.ONION_MESSAGES_OPT)));
     }
 
     private static Init kmpInit(Features features) {
@@ -163,7 +162,7 @@ class Bolt8InteropTest {
         kmp.send(kmpInit(new Features(phoenix, Set.of())));
         Init theirs = assertInstanceOf(Init.class, kmp.receive());
 
-        assertArrayEquals(TransportConfig.DEFAULT_FEATURES.bytes().toArray(), theirs.getFeatures().toByteArray());
+        assertArrayEquals(TransportConfig.DEFAULT_FEATURES.bitmap().toArray(), theirs.getFeatures().toByteArray());
         ConnectionClosed c = Mono.fromFuture(closed).block(WAIT);
         assertEquals(CloseReason.Kind.INCOMPATIBLE_FEATURES, c.reason().kind());
         assertEquals("unknown even feature bits [26, 28, 34]", c.reason().detail());
@@ -179,7 +178,7 @@ class Bolt8InteropTest {
     private static void checkInits(KmpPeer kmp, PeerConnection conn) throws IOException {
         Init fromUs = assertInstanceOf(Init.class, kmp.receive());
         Features f = fromUs.getFeatures();
-        assertArrayEquals(TransportConfig.DEFAULT_FEATURES.bytes().toArray(), f.toByteArray());
+        assertArrayEquals(TransportConfig.DEFAULT_FEATURES.bitmap().toArray(), f.toByteArray());
         assertNull(Features.Companion.validateFeatureGraph(f), "lightning-kmp finds our feature graph valid");
         assertEquals(FeatureSupport.Mandatory, f.getActivated().get(Feature.VariableLengthOnion.INSTANCE));
         assertEquals(FeatureSupport.Mandatory, f.getActivated().get(Feature.StaticRemoteKey.INSTANCE));
@@ -187,14 +186,14 @@ class Bolt8InteropTest {
         assertEquals(FeatureSupport.Optional, f.getActivated().get(Feature.RouteBlinding.INSTANCE));
         assertEquals(FeatureSupport.Optional, f.getActivated().get(Feature.OptionDataLossProtect.INSTANCE));
         assertEquals(FeatureSupport.Optional, f.getActivated().get(Feature.ChannelType.INSTANCE));
-        assertEquals(Set.of(new UnknownFeature(FeatureBits.ONION_MESSAGES_OPT)), f.getUnknown(),
+        assertEquals(Set.of(new UnknownFeature(dev.boltflow.core.features.Features.ONION_MESSAGES_OPT)), f.getUnknown(),
                 "option_onion_messages is an odd bit lightning-kmp does not model: ignored, as BOLT 1 allows");
         assertEquals(List.of(Block.LivenetGenesisBlock.hash.value), fromUs.getNetworks());
 
         WireMessage.Init fromKmp = conn.remoteInit();
-        assertArrayEquals(kmpFeatures().toByteArray(), fromKmp.combinedFeatures().bytes().toArray());
-        assertTrue(fromKmp.combinedFeatures().supports(FeatureBits.Feature.ONION_MESSAGES));
-        assertTrue(fromKmp.combinedFeatures().requires(FeatureBits.Feature.CHANNEL_TYPE));
+        assertArrayEquals(kmpFeatures().toByteArray(), fromKmp.combinedFeatures().bitmap().toArray());
+        assertTrue(fromKmp.combinedFeatures().supports(dev.boltflow.core.features.Features.Feature.ONION_MESSAGES));
+        assertTrue(fromKmp.combinedFeatures().requires(dev.boltflow.core.features.Features.Feature.CHANNEL_TYPE));
         assertEquals(List.of(ChainHashes.BITCOIN), fromKmp.networks().orElseThrow());
     }
 

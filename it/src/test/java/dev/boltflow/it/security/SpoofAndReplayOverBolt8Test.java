@@ -104,7 +104,7 @@ class SpoofAndReplayOverBolt8Test {
             }
 
             @Override
-            public dev.boltflow.core.wire.FeatureBits initFeatures(dev.boltflow.core.wire.FeatureBits defaults) {
+            public dev.boltflow.core.features.Features initFeatures(dev.boltflow.core.features.Features defaults) {
                 return simulated.initFeatures(defaults);
             }
 

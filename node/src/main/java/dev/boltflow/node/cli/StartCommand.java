@@ -6,6 +6,7 @@ import dev.boltflow.node.config.ConfigException;
 import dev.boltflow.node.config.ConfigFile;
 import dev.boltflow.node.config.Network;
 import dev.boltflow.node.config.NodeConfig;
+import dev.boltflow.node.gossip.GossipConfig;
 import dev.boltflow.node.config.PeerAddress;
 import dev.boltflow.node.messaging.OnionMessageLimits;
 import dev.boltflow.node.rpc.JsonRpcServer;
@@ -127,6 +128,19 @@ public final class StartCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE})")
     int rpcMaxConnections;
 
+    @Option(names = "--gossip-sync-peers", defaultValue = "3",
+            description = "Peers offering gossip_queries we ask for gossip with gossip_timestamp_filter "
+                    + "(default: ${DEFAULT-VALUE}; 0: receive none)")
+    int gossipSyncPeers;
+
+    @Option(names = "--gossip-max-channels", defaultValue = "200000",
+            description = "Channels the channel graph keeps; beyond, new announcements are refused (default: ${DEFAULT-VALUE})")
+    int gossipMaxChannels;
+
+    @Option(names = "--gossip-max-nodes", defaultValue = "100000",
+            description = "Nodes the channel graph keeps (default: ${DEFAULT-VALUE})")
+    int gossipMaxNodes;
+
     @Option(names = "--block-height",
             description = "The best block height, for our payment paths' max_cltv_expiry (the node has no chain "
                     + "backend). Default: read from --block-height-url if given; else on bitcoin an estimate from a "
@@ -237,7 +251,16 @@ public final class StartCommand implements Callable<Integer> {
                 .withOnionMessageLimits(new OnionMessageLimits(onionBurst, Duration.ofMillis(onionIntervalMs)))
                 .withRelay(relay)
                 .withRpcLimits(new JsonRpcServer.Limits(rpcMaxRequestBytes, rpcMaxConcurrent, rpcMaxConnections))
-                .withMaxMessageLength(maxMessageLength);
+                .withMaxMessageLength(maxMessageLength)
+                .withGossip(gossip());
+    }
+
+    private GossipConfig gossip() {
+        try {
+            return GossipConfig.defaults().withSyncPeers(gossipSyncPeers).withCaps(gossipMaxChannels, gossipMaxNodes);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--gossip-sync-peers, --gossip-max-channels, --gossip-max-nodes: " + e.getMessage());
+        }
     }
 
     static InetSocketAddress hostPort(String s) {

@@ -1,5 +1,6 @@
 package dev.boltflow.node.config;
 
+import dev.boltflow.node.gossip.GossipConfig;
 import dev.boltflow.node.messaging.OnionMessageLimits;
 import dev.boltflow.node.rpc.JsonRpcServer;
 import java.net.InetSocketAddress;
@@ -26,6 +27,7 @@ import java.util.Optional;
  *                           open at once ({@link JsonRpcServer.Limits#defaults()})
  * @param maxMessageLength   the longest BOLT 8 message a peer may send us (at most, and by
  *                           default, 65535); a frame announcing more closes that connection
+ * @param gossip             BOLT 7: sync peers, graph caps, per-peer fault limit, relay flushes
  */
 public record NodeConfig(
         Network network,
@@ -42,7 +44,8 @@ public record NodeConfig(
         OnionMessageLimits onionMessageLimits,
         boolean relay,
         JsonRpcServer.Limits rpcLimits,
-        int maxMessageLength) {
+        int maxMessageLength,
+        GossipConfig gossip) {
 
     public NodeConfig {
         Objects.requireNonNull(network, "network");
@@ -68,6 +71,7 @@ public record NodeConfig(
         if (maxMessageLength < 2 || maxMessageLength > 65_535) {
             throw new ConfigException("max-message-length must be in [2, 65535]");
         }
+        Objects.requireNonNull(gossip, "gossip");
     }
 
     /** Everything but the onion message limits, which take their defaults. */
@@ -76,7 +80,7 @@ public record NodeConfig(
             int maxPendingInvoices, int maxInboundConnections, Duration handshakeTimeout) {
         this(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect, simulatedPayments,
                 maxPendingInvoices, maxInboundConnections, handshakeTimeout, OnionMessageLimits.defaults(), true,
-                JsonRpcServer.Limits.defaults(), 65_535);
+                JsonRpcServer.Limits.defaults(), 65_535, GossipConfig.defaults());
     }
 
     public static NodeConfig defaults(Network network, Path dataDir) {
@@ -97,57 +101,64 @@ public record NodeConfig(
     public NodeConfig withListen(InetSocketAddress address) {
         return new NodeConfig(network, dataDir, Optional.of(address), database, fetchInvoiceNoconnect, defaultTimeout,
                 connect, simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout,
-                onionMessageLimits, relay, rpcLimits, maxMessageLength);
+                onionMessageLimits, relay, rpcLimits, maxMessageLength, gossip);
     }
 
     public NodeConfig withFetchInvoiceNoconnect(boolean v) {
         return new NodeConfig(network, dataDir, listen, database, v, defaultTimeout, connect, simulatedPayments,
                 maxPendingInvoices, maxInboundConnections, handshakeTimeout,
-                onionMessageLimits, relay, rpcLimits, maxMessageLength);
+                onionMessageLimits, relay, rpcLimits, maxMessageLength, gossip);
     }
 
     public NodeConfig withSimulatedPayments(boolean v) {
         return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect, v,
                 maxPendingInvoices, maxInboundConnections, handshakeTimeout,
-                onionMessageLimits, relay, rpcLimits, maxMessageLength);
+                onionMessageLimits, relay, rpcLimits, maxMessageLength, gossip);
     }
 
     public NodeConfig withOnionMessageLimits(OnionMessageLimits limits) {
         return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect,
                 simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, limits, relay, rpcLimits,
-                maxMessageLength);
+                maxMessageLength, gossip);
     }
 
     /** Relay onion messages for others to connected next hops (on by default, as Core Lightning does). */
     public NodeConfig withRelay(boolean v) {
         return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect,
                 simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, onionMessageLimits, v,
-                rpcLimits, maxMessageLength);
+                rpcLimits, maxMessageLength, gossip);
     }
 
     /** JSON-RPC limits: request size, requests in flight per connection, connections at once. */
     public NodeConfig withRpcLimits(JsonRpcServer.Limits limits) {
         return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect,
                 simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, onionMessageLimits, relay,
-                limits, maxMessageLength);
+                limits, maxMessageLength, gossip);
     }
 
     /** The longest BOLT 8 message accepted from a peer (2 … 65535). */
     public NodeConfig withMaxMessageLength(int n) {
         return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect,
                 simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, onionMessageLimits, relay,
-                rpcLimits, n);
+                rpcLimits, n, gossip);
     }
 
     public NodeConfig withMaxPendingInvoices(int n) {
         return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect,
                 simulatedPayments, n, maxInboundConnections, handshakeTimeout, onionMessageLimits, relay, rpcLimits,
-                maxMessageLength);
+                maxMessageLength, gossip);
+    }
+
+    /** How the node takes part in gossip ({@link GossipConfig#defaults()} unless set). */
+    public NodeConfig withGossip(GossipConfig g) {
+        return new NodeConfig(network, dataDir, listen, database, fetchInvoiceNoconnect, defaultTimeout, connect,
+                simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout, onionMessageLimits, relay,
+                rpcLimits, maxMessageLength, g);
     }
 
     public NodeConfig withDatabase(String r2dbcUrl) {
         return new NodeConfig(network, dataDir, listen, Optional.of(r2dbcUrl), fetchInvoiceNoconnect, defaultTimeout,
                 connect, simulatedPayments, maxPendingInvoices, maxInboundConnections, handshakeTimeout,
-                onionMessageLimits, relay, rpcLimits, maxMessageLength);
+                onionMessageLimits, relay, rpcLimits, maxMessageLength, gossip);
     }
 }

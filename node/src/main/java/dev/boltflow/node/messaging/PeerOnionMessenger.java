@@ -2,17 +2,22 @@ package dev.boltflow.node.messaging;
 
 import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.crypto.PublicKey;
+import dev.boltflow.core.onion.BlindedPath;
 import dev.boltflow.core.onion.NextHop;
 import dev.boltflow.core.onion.OnionException;
 import dev.boltflow.core.onion.OnionMessagePayload;
+import dev.boltflow.core.onion.OnionMessageRoutes;
 import dev.boltflow.core.onion.OnionMessages;
 import dev.boltflow.core.onion.PeelResult;
+import dev.boltflow.core.onion.SciddirOrPubkey;
 import dev.boltflow.core.sendinvoice.InboundOnionMessage;
 import dev.boltflow.core.sendinvoice.NetworkView;
 import dev.boltflow.core.sendinvoice.OnionMessenger;
 import dev.boltflow.core.sendinvoice.OnionMessengerException;
 import dev.boltflow.core.sendinvoice.OnionMessengerException.Reason;
-import dev.boltflow.core.wire.FeatureBits;
+import dev.boltflow.core.features.Features;
+import dev.boltflow.core.wire.GossipMessage;
+import dev.boltflow.core.wire.ShortChannelId;
 import dev.boltflow.core.wire.WireMessage;
 import dev.boltflow.transport.PeerClosedException;
 import dev.boltflow.transport.PeerConnection;
@@ -20,11 +25,7 @@ import dev.boltflow.transport.PeerManager;
 import dev.boltflow.transport.PeerQueueFullException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -69,15 +70,18 @@ import reactor.core.scheduler.Scheduler;
  * ends the reading of the connection.
  *
  * <p><b>Sending</b>: the target is the destination node, or the blinded path's introduction node
- * (a {@code sciddir} one is {@link Reason#INVALID_DESTINATION}). If the target is us, the path is
- * entered at our own hop and the next node is the first hop. Otherwise, in order: a live
- * connection to the target (no intermediate hops); a shortest route over links — from us, our
- * connected peers that advertise {@code option_onion_messages}, then the {@link NetworkView}'s
- * links between other nodes, skipping intermediate nodes whose known features lack it; and unless
- * {@code noConnect} (Core Lightning's {@code fetchinvoice-noconnect}), a direct connection to one
- * of the target's known addresses, tried in order. No way there is {@link Reason#NO_ROUTE} with
- * {@code noConnect} and {@link Reason#CONNECT_FAILED} without (no address, or every connect
- * failed: the cause is the last failure). A full peer queue is {@link Reason#BUSY}.
+ * (a {@code sciddir} one is looked up with {@link NetworkView#channelEnd}; an unknown channel is
+ * {@link Reason#NO_ROUTE}). If the target is us, the path is entered at our own hop and the next
+ * node is the first hop. Otherwise: a live connection to the target (no intermediate hops); else,
+ * unless {@code noConnect} (Core Lightning's {@code fetchinvoice-noconnect}) and when the view knows
+ * an address for the target, a direct connection to its addresses, tried in order (as Core
+ * Lightning dials an introduction node it can reach); else, or when every dial failed, the shortest
+ * route over links ({@link OnionMessageRoutes}) — from us, our connected peers that advertise
+ * {@code option_onion_messages}, then the {@link NetworkView}'s links between other nodes (the
+ * channel graph), skipping intermediate nodes whose known features lack it. No way there is
+ * {@link Reason#NO_ROUTE} with {@code noConnect} and {@link Reason#CONNECT_FAILED} without (no
+ * address, or every connect failed: the cause is the last failure). A full peer queue is
+ * {@link Reason#BUSY}. BOLT 7 messages go to the {@link PeerGossip} handler given at construction.
  *
  * <p><b>Threads.</b> Building and peeling Sphinx packets is CPU work (about half a millisecond
  * each): it runs on {@code cpu}, never on a Netty event loop. Each connection's messages are
@@ -125,6 +129,8 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
      */
     /** Whether we forward onion messages for others (on unless the node runs with {@code --no-relay}). */
     private volatile boolean relaying = true;
+    /** Where BOLT 7 messages go; null: to {@link #peerMessages()} like any other message. */
+    private final PeerGossip gossip;
 
     /** Turns relaying for others on or off; our own messages are sent and received either way. */
     public PeerOnionMessenger relaying(boolean on) {
@@ -149,6 +155,16 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
      */
     public PeerOnionMessenger(PeerManager peers, PrivateKey nodeKey, NetworkView network, boolean noConnect,
             OnionMessageLimits limits, Scheduler cpu, Scheduler clock, SecureRandom random) {
+        this(peers, nodeKey, network, noConnect, limits, cpu, clock, random, null);
+    }
+
+    /**
+     * As above, with {@code gossip} handling each connection's BOLT 7 messages (null: they come out
+     * of {@link #peerMessages()} like any other).
+     */
+    public PeerOnionMessenger(PeerManager peers, PrivateKey nodeKey, NetworkView network, boolean noConnect,
+            OnionMessageLimits limits, Scheduler cpu, Scheduler clock, SecureRandom random, PeerGossip gossip) {
+        this.gossip = gossip;
         this.peers = Objects.requireNonNull(peers, "peers");
         this.nodeKey = Objects.requireNonNull(nodeKey, "nodeKey");
         this.us = nodeKey.publicKey();
@@ -174,6 +190,19 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
 
     // ---- connections
 
+    /**
+     * A live connection to {@code nodeId}, or one dialled at the addresses the {@link NetworkView}
+     * knows for it (announced in its {@code node_announcement}, or remembered), tried in order.
+     * Fails with {@link OnionMessengerException} ({@link Reason#CONNECT_FAILED}) when no address
+     * is known or none answers. Ignores {@code noConnect}: this is an explicit connect.
+     */
+    public Mono<PeerConnection> connect(PublicKey nodeId) {
+        return Mono.defer(() -> {
+            Optional<PeerConnection> live = peers.connection(nodeId).filter(PeerConnection::isActive);
+            return live.isPresent() ? Mono.just(live.get()) : dialKnown(nodeId);
+        });
+    }
+
     /** Dials through the peer manager and attaches the connection (the way others should dial). */
     public Mono<PeerConnection> connect(PublicKey nodeId, InetSocketAddress address) {
         return peers.connect(nodeId, address).doOnNext(this::attach);
@@ -194,16 +223,26 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
         }
         PublicKey peer = connection.remoteNodeId();
         TokenBucket bucket = new TokenBucket(limits, clock.now(TimeUnit.NANOSECONDS));
-        slot.update(connection.inbound()
-                .filter(m -> withinLimit(peer, bucket, m)) // on the reading thread: before any Sphinx work
-                .publishOn(cpu, PREFETCH) // peel off the event loop; reads follow our pace
-                .flatMap(m -> handle(connection, m), MAX_RELAYS_IN_FLIGHT)
+        PeerGossip g = gossip;
+        Flux<WireMessage> in = connection.inbound()
+                .filter(m -> withinLimit(peer, bucket, m)); // on the reading thread: before any Sphinx work
+        Flux<Void> handled = g == null ? onion(connection, in)
+                // BOLT 7 messages go to the gossip handler, in order; reads follow the slower branch.
+                : in.publish(shared -> Flux.merge(
+                        onion(connection, shared.filter(m -> !(m instanceof GossipMessage))),
+                        Flux.from(g.handle(connection, shared.ofType(GossipMessage.class)))));
+        slot.update(handled
                 .doFinally(signal -> attached.remove(connection, slot))
                 .subscribe(null, e -> log.warn("reading from {} failed: {}", peer, e.toString())));
         if (disposed) {
             slot.dispose();
         }
         log.debug("reading peer {}", peer);
+    }
+
+    private Flux<Void> onion(PeerConnection connection, Flux<WireMessage> in) {
+        return in.publishOn(cpu, PREFETCH) // peel off the event loop; reads follow our pace
+                .flatMap(m -> handle(connection, m), MAX_RELAYS_IN_FLIGHT);
     }
 
     /** Connections being read now. */
@@ -326,13 +365,14 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
     // ---- sending
 
     @Override
-    public Mono<Void> send(OnionMessages.Destination destination, OnionMessagePayload payload) {
-        Objects.requireNonNull(destination, "destination");
+    public Mono<Void> send(OnionMessages.Destination requested, OnionMessagePayload payload) {
+        Objects.requireNonNull(requested, "destination");
         Objects.requireNonNull(payload, "payload");
         return Mono.defer(() -> {
             if (disposed) {
                 return Mono.error(new IllegalStateException("the onion messenger is disposed"));
             }
+            OnionMessages.Destination destination = resolve(requested);
             PublicKey target = target(destination);
             if (target.equals(us)) {
                 if (destination instanceof OnionMessages.Destination.Node) {
@@ -352,12 +392,13 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
      * only once our own hop is decrypted).
      */
     @Override
-    public Mono<Void> reach(OnionMessages.Destination destination) {
-        Objects.requireNonNull(destination, "destination");
+    public Mono<Void> reach(OnionMessages.Destination requested) {
+        Objects.requireNonNull(requested, "destination");
         return Mono.defer(() -> {
             if (disposed) {
                 return Mono.<Void>error(new IllegalStateException("the onion messenger is disposed"));
             }
+            OnionMessages.Destination destination = resolve(requested);
             PublicKey target = target(destination);
             if (target.equals(us)) {
                 return destination instanceof OnionMessages.Destination.Node
@@ -373,22 +414,26 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
     }
 
     /**
-     * In order: a live connection to {@code target}; a route over links whose first node is a live
-     * peer; a new connection to {@code target} (unless noConnect).
+     * In order: a live connection to {@code target}; then, when we know an address of it and may
+     * dial, a new connection to it (Core Lightning dials an introduction node whose address it
+     * knows), with a route over the graph as the fallback; otherwise (noConnect, or no address) a
+     * route over the graph whose first node is a live peer, then a dial (which fails saying why).
      */
     private Mono<FirstHop> firstHop(PublicKey target) {
         Optional<PeerConnection> direct = usablePeer(target);
         if (direct.isPresent()) {
             return Mono.just(new FirstHop(direct.get(), List.of()));
         }
-        Optional<List<PublicKey>> route = route(target);
-        if (route.isPresent()) {
-            PeerConnection first = usablePeer(route.get().get(0)).orElse(null);
-            if (first != null) {
-                return Mono.just(new FirstHop(first, route.get()));
-            }
+        Mono<FirstHop> routed = Mono.defer(() -> {
+            Optional<List<PublicKey>> route = route(target);
+            Optional<PeerConnection> first = route.flatMap(r -> usablePeer(r.get(0)));
+            return first.isPresent() ? Mono.just(new FirstHop(first.get(), route.get())) : Mono.<FirstHop>empty();
+        });
+        Mono<FirstHop> dialled = Mono.defer(() -> dial(target)).map(c -> new FirstHop(c, List.of()));
+        if (!noConnect && network.node(target).map(n -> !n.addresses().isEmpty()).orElse(false)) {
+            return dialled.onErrorResume(OnionMessengerException.class, e -> routed.switchIfEmpty(Mono.error(e)));
         }
-        return dial(target).map(c -> new FirstHop(c, List.of()));
+        return routed.switchIfEmpty(dialled);
     }
 
     private static PublicKey target(OnionMessages.Destination destination) {
@@ -400,8 +445,25 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
             throw failure(Reason.INVALID_DESTINATION, "blinded path has no hops", null);
         }
         return p.path().firstNodeId().nodeId().orElseThrow(() -> failure(Reason.INVALID_DESTINATION,
-                "introduction node given as a short channel id (" + p.path().firstNodeId() + "); we have no channel graph",
-                null));
+                "introduction node given as a short channel id (" + p.path().firstNodeId() + ")", null));
+    }
+
+    /**
+     * A blinded path whose {@code first_node_id} is a {@code sciddir} (BOLT 1 {@code sciddir_or_pubkey})
+     * with that node id put in, looked up in the channel graph; any other destination as it is. An
+     * unknown channel is {@link Reason#NO_ROUTE}: we cannot tell where the path starts.
+     */
+    private OnionMessages.Destination resolve(OnionMessages.Destination destination) {
+        if (destination instanceof OnionMessages.Destination.Path p
+                && p.path().firstNodeId() instanceof SciddirOrPubkey.Sciddir s) {
+            ShortChannelId scid = new ShortChannelId(s.shortChannelId());
+            PublicKey intro = network.channelEnd(scid, s.direction()).orElseThrow(() -> failure(Reason.NO_ROUTE,
+                    "the blinded path starts at end " + s.direction() + " of channel " + scid
+                            + ", which is not in our channel graph", null));
+            return new OnionMessages.Destination.Path(new BlindedPath(SciddirOrPubkey.of(intro),
+                    p.path().firstPathKey(), p.path().hops()));
+        }
+        return destination;
     }
 
     private static PublicKey firstHopNode(OnionMessages.Outgoing out) {
@@ -423,6 +485,13 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
             return Mono.error(failure(Reason.NO_ROUTE,
                     "no onion-message route to " + target + " and connecting is disabled (noConnect)", null));
         }
+        return dialKnown(target)
+                .flatMap(c -> supportsOnionMessages(c) ? Mono.just(c)
+                        : Mono.error(failure(Reason.CONNECT_FAILED,
+                                target + " does not advertise option_onion_messages", null)));
+    }
+
+    private Mono<PeerConnection> dialKnown(PublicKey target) {
         List<NetworkView.Address> addresses = network.node(target)
                 .map(NetworkView.NodeInfo::addresses).orElse(List.of());
         if (addresses.isEmpty()) {
@@ -439,9 +508,6 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
                         }))
                 .next()
                 .switchIfEmpty(Mono.error(() -> connectFailed(target, addresses, failures)))
-                .flatMap(c -> supportsOnionMessages(c) ? Mono.just(c)
-                        : Mono.error(failure(Reason.CONNECT_FAILED,
-                                target + " does not advertise option_onion_messages", null)))
                 .publishOn(cpu); // the connect completes on an event loop
     }
 
@@ -486,42 +552,21 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
     }
 
     /**
-     * BFS over links: from us to our connected peers that advertise {@code option_onion_messages},
-     * then over the network view's links; returns the nodes between us and {@code target}, both
+     * The shortest route over links ({@link OnionMessageRoutes}): from us, our connected peers that
+     * advertise {@code option_onion_messages}; from others, the network view's links, through nodes
+     * not known to lack that feature. Returns the nodes between us and {@code target}, both
      * excluded (so the first is one of our peers), or empty when none is known.
      */
     private Optional<List<PublicKey>> route(PublicKey target) {
-        Map<PublicKey, PublicKey> previous = new HashMap<>();
-        Deque<PublicKey> queue = new ArrayDeque<>();
-        previous.put(us, us);
+        List<PublicKey> ours = new ArrayList<>();
         for (PeerConnection c : peers.connections()) {
-            PublicKey peer = c.remoteNodeId();
-            if (supportsOnionMessages(c) && !peer.equals(target) && previous.putIfAbsent(peer, us) == null) {
-                queue.add(peer);
+            if (supportsOnionMessages(c)) {
+                ours.add(c.remoteNodeId());
             }
         }
-        while (!queue.isEmpty()) {
-            PublicKey at = queue.poll();
-            for (PublicKey next : network.links(at)) {
-                if (previous.containsKey(next)) {
-                    continue;
-                }
-                if (next.equals(target)) {
-                    List<PublicKey> hops = new ArrayList<>();
-                    for (PublicKey p = at; !p.equals(us); p = previous.get(p)) {
-                        hops.add(p);
-                    }
-                    Collections.reverse(hops);
-                    return Optional.of(List.copyOf(hops));
-                }
-                if (!network.node(next).map(NetworkView.NodeInfo::mayRelayOnionMessages).orElse(true)) {
-                    continue; // known not to handle onion messages
-                }
-                previous.put(next, at);
-                queue.add(next);
-            }
-        }
-        return Optional.empty();
+        return OnionMessageRoutes.shortest(us, target, n -> n.equals(us) ? ours : network.links(n),
+                n -> network.node(n).map(NetworkView.NodeInfo::mayRelayOnionMessages).orElse(true))
+                .filter(hops -> !hops.isEmpty()); // a direct link is a connection, looked for before
     }
 
     /** A live connection to {@code nodeId} whose peer advertises {@code option_onion_messages}. */
@@ -531,7 +576,7 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
 
     /** BOLT 9: only peers that advertise {@code option_onion_messages} handle {@code onion_message}. */
     private static boolean supportsOnionMessages(PeerConnection c) {
-        return c.remoteInit().combinedFeatures().supports(FeatureBits.Feature.ONION_MESSAGES);
+        return c.remoteInit().combinedFeatures().supports(Features.Feature.ONION_MESSAGES);
     }
 
     private static OnionMessengerException failure(Reason reason, String message, Throwable cause) {

@@ -17,7 +17,7 @@ import dev.boltflow.core.sendinvoice.BlockHeight;
 import dev.boltflow.core.sendinvoice.IncomingPayment;
 import dev.boltflow.core.sendinvoice.NetworkView;
 import dev.boltflow.core.sendinvoice.PaymentDecision;
-import dev.boltflow.core.wire.FeatureBits;
+import dev.boltflow.core.features.Features;
 import dev.boltflow.core.wire.WireMessage;
 import dev.boltflow.node.messaging.PeerMessage;
 import dev.boltflow.node.messaging.PeerOnionMessenger;
@@ -85,14 +85,14 @@ public final class SimulatedPaymentLink implements PaymentSender, Disposable {
     public static final int FEATURE_BIT = 261;
 
     /** {@code features} with the link's bit: what a node running the link sends in its {@code init}. */
-    public static FeatureBits advertise(FeatureBits features) {
+    public static Features advertise(Features features) {
         return features.with(FEATURE_BIT);
     }
 
     /** Whether the peer on {@code connection} said in its {@code init} that it runs the link. */
     public static boolean speaksLink(PeerConnection connection) {
-        FeatureBits theirs = connection.remoteInit().combinedFeatures();
-        return theirs.has(FEATURE_BIT) || theirs.has(FEATURE_BIT - 1);
+        Features theirs = connection.remoteInit().combinedFeatures();
+        return theirs.hasBit(FEATURE_BIT) || theirs.hasBit(FEATURE_BIT - 1);
     }
 
     /**

@@ -64,7 +64,9 @@ public final class NodeRpc {
     }
 
     public RpcMethods methods() {
-        return new NodeRpcMethods(clock, reactor.core.scheduler.Schedulers.parallel()).builder()
+        RpcMethods.Builder b = new NodeRpcMethods(clock, reactor.core.scheduler.Schedulers.parallel()).builder();
+        new GraphRpc(node.graph(), reactor.core.scheduler.Schedulers.parallel()).methods().forEach(b::add);
+        return b
                 .add(RpcMethod.of("getinfo", List.of(), p -> Mono.fromSupplier(this::getinfo)))
                 .add(RpcMethod.of("connect", List.of("id", "host", "port"), this::connect))
                 .add(RpcMethod.of("disconnect", List.of("id", "force"), this::disconnect))
@@ -104,7 +106,7 @@ public final class NodeRpc {
         o.put("fees_collected_msat", 0);
         o.put("lightning-dir", node.config().networkDir().toString());
         ObjectNode features = o.putObject("our_features");
-        String init = TransportConfig.DEFAULT_FEATURES.bytes().toHex();
+        String init = TransportConfig.DEFAULT_FEATURES.toHex();
         features.put("init", init).put("node", init).put("channel", "").put("invoice", "");
         o.putArray("address");
         ArrayNode binding = o.putArray("binding");
@@ -127,15 +129,16 @@ public final class NodeRpc {
         }
         Optional<String> host = peer.host().or(() -> p.optionalString("host"));
         int port = peer.host().isPresent() ? peer.port() : (int) p.optionalU32("port").orElse(PeerAddress.DEFAULT_PORT);
-        if (host.isEmpty()) {
-            return Mono.error(new RpcException(CONNECT_NO_ADDRESS, "Unable to connect, no address known for peer"));
-        }
-        return node.connect(peer.nodeId(), host.get(), port)
+        Mono<PeerConnection> connecting = host.isPresent() ? node.connect(peer.nodeId(), host.get(), port)
+                // No address given: one its node_announcement gave, or the address book's (Core Lightning looks in gossip).
+                : node.connect(peer.nodeId()).onErrorMap(Node.NoAddressException.class,
+                        e -> new RpcException(CONNECT_NO_ADDRESS, "Unable to connect, no address known for peer"));
+        return connecting
                 .onErrorMap(e -> !(e instanceof RpcException),
                         e -> new RpcException(CONNECT_FAILED, "Connection establishment: " + e.getMessage()))
                 .map(c -> (JsonNode) F.objectNode()
                         .put("id", c.remoteNodeId().toHex())
-                        .put("features", c.remoteInit().combinedFeatures().bytes().toHex())
+                        .put("features", c.remoteInit().combinedFeatures().toHex())
                         .put("direction", c.initiatedLocally() ? "out" : "in")
                         .set("address", address(c.remoteAddress())));
     }
@@ -169,7 +172,7 @@ public final class NodeRpc {
             peer.put("num_channels", 0);
             InetSocketAddress a = c.remoteAddress();
             peer.putArray("netaddr").add(a.getHostString() + ":" + a.getPort());
-            peer.put("features", c.remoteInit().combinedFeatures().bytes().toHex());
+            peer.put("features", c.remoteInit().combinedFeatures().toHex());
         }
         return Mono.just(F.objectNode().set("peers", peers));
     }

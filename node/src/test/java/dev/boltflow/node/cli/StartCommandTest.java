@@ -76,6 +76,10 @@ class StartCommandTest {
         assertEquals(1, bad.exit);
         assertTrue(bad.err.contains("unknown network 'mainnet'"), bad.err);
         assertEquals(Main.EXIT_USAGE, Main.run("start", "--no-such-option"));
+        Result gossip = runCapturingErr(dir, "start", "--data-dir", dir.toString(), "--network", "regtest",
+                "--gossip-max-nodes", "1");
+        assertEquals(1, gossip.exit);
+        assertTrue(gossip.err.contains("--gossip-max-nodes"), gossip.err);
     }
 
     @Test

@@ -17,7 +17,7 @@ import dev.boltflow.core.onion.RouteBlinding;
 import dev.boltflow.core.sendinvoice.InboundOnionMessage;
 import dev.boltflow.core.sendinvoice.OnionMessengerException;
 import dev.boltflow.core.sendinvoice.memory.InMemoryNetworkView;
-import dev.boltflow.core.wire.FeatureBits;
+import dev.boltflow.core.features.Features;
 import dev.boltflow.core.wire.WireMessage;
 import dev.boltflow.transport.CloseReason;
 import dev.boltflow.transport.PeerClosedException;
@@ -42,8 +42,8 @@ import reactor.test.StepVerifier;
 class PeerOnionMessengerRulesTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final FeatureBits ONION = TransportConfig.DEFAULT_FEATURES;
-    private static final FeatureBits NO_ONION = TransportConfig.DEFAULT_FEATURES.without(FeatureBits.ONION_MESSAGES_OPT);
+    private static final Features ONION = TransportConfig.DEFAULT_FEATURES;
+    private static final Features NO_ONION = TransportConfig.DEFAULT_FEATURES.without(Features.ONION_MESSAGES_OPT);
 
     private final PrivateKey ourKey = PrivateKey.random(RANDOM);
     private final StubPeers peers = new StubPeers(ourKey.publicKey());

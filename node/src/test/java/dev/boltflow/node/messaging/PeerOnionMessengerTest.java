@@ -229,15 +229,16 @@ class PeerOnionMessengerTest {
     }
 
     @Test
-    void send_toOurselvesOrThroughAnSciddirIntroduction_isInvalidDestination() {
+    void send_toOurselves_isInvalidDestination_andThroughAnUnknownSciddir_isNoRoute() {
         Node a = net.node(false);
         expectFailure(a.messenger.send(new OnionMessages.Destination.Node(a.id(), Optional.empty()), payload("x")),
                 OnionMessengerException.Reason.INVALID_DESTINATION);
         BlindedPath real = new ReplyPaths(PrivateKey.random(RANDOM)).create(List.of(), CONTEXT, RANDOM);
         BlindedPath viaScid = new BlindedPath(new SciddirOrPubkey.Sciddir(0, 123L << 40), real.firstPathKey(),
                 real.hops());
+        // The channel is not in the graph: nobody can tell where the path starts.
         expectFailure(a.messenger.send(new OnionMessages.Destination.Path(viaScid), payload("x")),
-                OnionMessengerException.Reason.INVALID_DESTINATION);
+                OnionMessengerException.Reason.NO_ROUTE);
         BlindedPath endsAtUs = new ReplyPaths(a.key).create(List.of(), CONTEXT, RANDOM);
         expectFailure(a.messenger.send(new OnionMessages.Destination.Path(endsAtUs), payload("x")),
                 OnionMessengerException.Reason.INVALID_DESTINATION);

@@ -1,7 +1,7 @@
 package dev.boltflow.node.messaging;
 
 import dev.boltflow.core.crypto.PublicKey;
-import dev.boltflow.core.wire.FeatureBits;
+import dev.boltflow.core.features.Features;
 import dev.boltflow.core.wire.WireMessage;
 import dev.boltflow.transport.CloseReason;
 import dev.boltflow.transport.ConnectionClosed;
@@ -32,7 +32,7 @@ final class StubPeers implements PeerManager {
     }
 
     /** A live connection to {@code remote} advertising {@code features}; its sends succeed and are kept. */
-    Connection add(PublicKey remote, FeatureBits features) {
+    Connection add(PublicKey remote, Features features) {
         Connection c = new Connection(remote, features);
         connections.put(remote, c);
         return c;
@@ -48,7 +48,7 @@ final class StubPeers implements PeerManager {
             return Mono.empty();
         };
 
-        Connection(PublicKey remote, FeatureBits features) {
+        Connection(PublicKey remote, Features features) {
             this.remote = remote;
             this.init = WireMessage.Init.of(features);
         }

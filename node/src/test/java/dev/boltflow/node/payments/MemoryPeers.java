@@ -1,7 +1,7 @@
 package dev.boltflow.node.payments;
 
 import dev.boltflow.core.crypto.PublicKey;
-import dev.boltflow.core.wire.FeatureBits;
+import dev.boltflow.core.features.Features;
 import dev.boltflow.core.wire.WireMessage;
 import dev.boltflow.transport.CloseReason;
 import dev.boltflow.transport.ConnectionClosed;
@@ -60,7 +60,7 @@ final class MemoryPeers implements PeerManager {
         volatile Connection partner;
         volatile boolean silent;
         /** The features the remote node sent in its init: by default, those of a node running the link. */
-        volatile FeatureBits remoteFeatures = SimulatedPaymentLink.advertise(FeatureBits.EMPTY);
+        volatile Features remoteFeatures = SimulatedPaymentLink.advertise(Features.EMPTY);
 
         Connection(PublicKey remote) {
             this.remote = remote;

@@ -11,12 +11,11 @@ import dev.boltflow.core.bolt12.InvoiceBuilder;
 import dev.boltflow.core.bolt12.InvoiceRequest;
 import dev.boltflow.core.bytes.ByteWriter;
 import dev.boltflow.core.bytes.Bytes;
-import dev.boltflow.core.wire.FeatureBits;
+import dev.boltflow.core.features.Features;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.PaymentPreimage;
 import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.crypto.PublicKey;
-import dev.boltflow.core.features.Features;
 import dev.boltflow.core.onion.BlindedPayInfo;
 import dev.boltflow.core.onion.BlindedPaymentOnion;
 import dev.boltflow.core.onion.BlindedPayments;
@@ -228,7 +227,7 @@ class SimulatedPaymentLinkTest {
     @Test
     void pay_anIntroductionNodeWithoutTheLinksFeatureBit_failsAtOnceAndSendsNothing() {
         SilentPayee t = silentPayee();
-        t.silent().remoteFeatures = FeatureBits.of(FeatureBits.ONION_MESSAGES_OPT);
+        t.silent().remoteFeatures = Features.of(Features.ONION_MESSAGES_OPT);
 
         StepVerifier.create(t.payer().link.pay(t.invoice()))
                 .expectErrorSatisfies(e -> {

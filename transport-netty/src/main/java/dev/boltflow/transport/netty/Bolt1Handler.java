@@ -2,7 +2,7 @@ package dev.boltflow.transport.netty;
 
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.PublicKey;
-import dev.boltflow.core.wire.FeatureBits;
+import dev.boltflow.core.features.Features;
 import dev.boltflow.core.wire.WireMessage;
 import dev.boltflow.transport.CloseReason;
 import dev.boltflow.transport.CloseReason.Kind;
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * arrives it sends our {@code init}, waits for the peer's and checks it; then answers {@code ping}s,
  * pings the peer when an {@link IdleStateEvent} ({@link IdleState#READER_IDLE}) says it has been
  * silent and closes it if the {@code pong} misses the deadline. {@code warning} and {@code error}
- * are logged; they, {@code onion_message}s and unknown odd messages travel on. {@code init},
+ * are logged; they, {@code onion_message}s, the BOLT 7 messages and unknown odd messages travel on. {@code init},
  * {@code ping} and {@code pong} stop here.
  *
  * <p>Writes from above wait until both {@code init}s have been exchanged (BOLT 1: "MUST wait to
@@ -167,14 +167,14 @@ public final class Bolt1Handler extends ChannelDuplexHandler {
 
     private void onInit(ChannelHandlerContext ctx, WireMessage.Init init) {
         // BOLT 1: "MUST combine (bitwise OR) the two feature bitmaps into one logical features map."
-        FeatureBits features = init.combinedFeatures();
+        Features features = init.combinedFeatures();
         List<Integer> unknownEven = features.unknownEvenBits();
         if (!unknownEven.isEmpty()) {
             // BOLT 1: "upon receiving unknown even feature bits that are non-zero: MUST close the connection."
             refuse(ctx, Kind.INCOMPATIBLE_FEATURES, "unknown even feature bits " + unknownEven);
             return;
         }
-        Set<FeatureBits.Feature> missing = features.missingDependencies();
+        Set<Features.Feature> missing = features.missingDependencies();
         if (!missing.isEmpty()) {
             // BOLT 1: "if the feature vector does not set all known, transitive dependencies: MUST close."
             refuse(ctx, Kind.INCOMPATIBLE_FEATURES, "features without their dependencies: " + missing);

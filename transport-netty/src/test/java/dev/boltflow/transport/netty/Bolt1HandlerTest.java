@@ -10,7 +10,7 @@ import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.noise.EphemeralKeySource;
 import dev.boltflow.core.tlv.TlvStream;
-import dev.boltflow.core.wire.FeatureBits;
+import dev.boltflow.core.features.Features;
 import dev.boltflow.core.wire.WireMessage;
 import dev.boltflow.transport.CloseReason;
 import dev.boltflow.transport.CloseReason.Kind;
@@ -72,8 +72,8 @@ class Bolt1HandlerTest {
         return p;
     }
 
-    private static WireMessage.Init init(FeatureBits features, Optional<List<Bytes32>> networks) {
-        return new WireMessage.Init(Bytes.EMPTY, features.bytes(), networks, Optional.empty(), TlvStream.EMPTY);
+    private static WireMessage.Init init(Features features, Optional<List<Bytes32>> networks) {
+        return new WireMessage.Init(Bytes.EMPTY, features.bitmap(), networks, Optional.empty(), TlvStream.EMPTY);
     }
 
     private static WireMessage.Init goodInit() {
@@ -130,9 +130,9 @@ class Bolt1HandlerTest {
         List<Object> fromNode = EmbeddedPair.inbound(p.left);
         assertEquals(1, fromNode.size());
         WireMessage.Init init = (WireMessage.Init) fromNode.get(0);
-        assertEquals(TransportConfig.DEFAULT_FEATURES, new FeatureBits(init.features()));
-        assertTrue(init.combinedFeatures().supports(FeatureBits.Feature.ONION_MESSAGES));
-        assertTrue(init.combinedFeatures().supports(FeatureBits.Feature.ROUTE_BLINDING));
+        assertEquals(TransportConfig.DEFAULT_FEATURES, new Features(init.features()));
+        assertTrue(init.combinedFeatures().supports(Features.Feature.ONION_MESSAGES));
+        assertTrue(init.combinedFeatures().supports(Features.Feature.ROUTE_BLINDING));
         assertEquals(Optional.of(List.of(CONFIG.chainHash())), init.networks());
     }
 
@@ -157,6 +157,42 @@ class Bolt1HandlerTest {
         EmbeddedPair p = rawAndNode(Delivery.ALL_AT_ONCE);
         List<WireMessage> sent = List.of(onion(1), WireMessage.Warning.of("careful"), WireMessage.Error.of("bad"),
                 new WireMessage.Unknown(32769, Bytes.EMPTY), onion(2));
+        p.left.writeAndFlush(goodInit());
+        sent.forEach(p.left::writeAndFlush);
+        p.pumpAll();
+        assertEquals(sent, EmbeddedPair.inbound(p.right).stream().map(WireMessage.class::cast).toList());
+        assertTrue(p.right.isActive());
+    }
+
+    /**
+     * The issue's bug: a real node sends channel_announcement (256) right after init, and it closed
+     * the connection as an unknown even type. Every BOLT 7 message now travels up, even one whose
+     * points are not on the curve (that is the gossip layer's to judge and count).
+     */
+    @Test
+    void everyGossipMessage_travelsUp_andTheConnectionStays() {
+        EmbeddedPair p = rawAndNode(Delivery.ONE_BYTE_AT_A_TIME);
+        dev.boltflow.core.crypto.EcdsaSignature sig = new dev.boltflow.core.crypto.EcdsaSignature(Bytes.wrap(new byte[64]));
+        dev.boltflow.core.wire.Point junk = new dev.boltflow.core.wire.Point(Bytes.wrap(new byte[33]));
+        dev.boltflow.core.wire.ShortChannelId scid = dev.boltflow.core.wire.ShortChannelId.of(800_000, 1, 0);
+        Bytes32 chain = CONFIG.chainHash();
+        List<WireMessage> sent = List.of(
+                new dev.boltflow.core.wire.GossipMessage.ChannelAnnouncement(sig, sig, sig, sig,
+                        Features.EMPTY, chain, scid, junk, junk, junk, junk, Bytes.EMPTY),
+                new dev.boltflow.core.wire.GossipMessage.NodeAnnouncement(sig, Features.EMPTY,
+                        1, junk, Bytes.wrap(new byte[3]), Bytes.wrap(new byte[32]), Bytes.EMPTY, Bytes.EMPTY),
+                new dev.boltflow.core.wire.GossipMessage.ChannelUpdate(sig, chain, scid, 1, 1, 0, 40, 0, 0, 0, 1,
+                        Bytes.EMPTY),
+                new dev.boltflow.core.wire.GossipMessage.AnnouncementSignatures(Bytes32.ZERO, scid, sig, sig,
+                        TlvStream.EMPTY),
+                dev.boltflow.core.wire.GossipMessage.QueryShortChannelIds.of(chain, List.of(scid)),
+                new dev.boltflow.core.wire.GossipMessage.ReplyShortChannelIdsEnd(chain, true),
+                new dev.boltflow.core.wire.GossipMessage.QueryChannelRange(chain, 0, 1000,
+                        java.util.OptionalLong.empty(), TlvStream.EMPTY),
+                new dev.boltflow.core.wire.GossipMessage.ReplyChannelRange(chain, 0, 1000, 1,
+                        dev.boltflow.core.wire.GossipMessage.EncodedShortIds.of(List.of(scid)), Optional.empty(),
+                        Optional.empty(), TlvStream.EMPTY),
+                new dev.boltflow.core.wire.GossipMessage.GossipTimestampFilter(chain, 0, 0xffffffffL));
         p.left.writeAndFlush(goodInit());
         sent.forEach(p.left::writeAndFlush);
         p.pumpAll();
@@ -226,8 +262,8 @@ class Bolt1HandlerTest {
     @Test
     void unknownOddFeatureAndUnknownOddInGlobalFeatures_areAccepted() {
         EmbeddedPair p = rawAndNode(Delivery.ALL_AT_ONCE);
-        WireMessage.Init init = new WireMessage.Init(FeatureBits.of(101).bytes(),
-                TransportConfig.DEFAULT_FEATURES.with(203).bytes(), Optional.empty(), Optional.empty(), TlvStream.EMPTY);
+        WireMessage.Init init = new WireMessage.Init(Features.of(101).bitmap(),
+                TransportConfig.DEFAULT_FEATURES.with(203).bitmap(), Optional.empty(), Optional.empty(), TlvStream.EMPTY);
         p.left.writeAndFlush(init);
         p.pumpAll();
         assertTrue(p.right.isActive());
@@ -237,7 +273,7 @@ class Bolt1HandlerTest {
     @Test
     void unknownEvenFeatureInGlobalFeatures_isRefused() {
         EmbeddedPair p = rawAndNode(Delivery.ALL_AT_ONCE);
-        p.left.writeAndFlush(new WireMessage.Init(FeatureBits.of(6).bytes(), TransportConfig.DEFAULT_FEATURES.bytes(),
+        p.left.writeAndFlush(new WireMessage.Init(Features.of(4).bitmap(), TransportConfig.DEFAULT_FEATURES.bitmap(),
                 Optional.empty(), Optional.empty(), TlvStream.EMPTY));
         p.pumpAll();
         assertEquals(Kind.INCOMPATIBLE_FEATURES, reason(p));

@@ -2,7 +2,7 @@ package dev.boltflow.core.sendinvoice.memory;
 
 import dev.boltflow.core.crypto.PublicKey;
 import dev.boltflow.core.sendinvoice.NetworkView;
-import dev.boltflow.core.wire.FeatureBits;
+import dev.boltflow.core.features.Features;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,14 +20,14 @@ public final class InMemoryNetworkView implements NetworkView {
     private final ConcurrentMap<PublicKey, Set<PublicKey>> links = new ConcurrentHashMap<>();
 
     /** Adds or replaces what we know of {@code nodeId}. */
-    public InMemoryNetworkView addNode(PublicKey nodeId, List<Address> addresses, Optional<FeatureBits> features) {
+    public InMemoryNetworkView addNode(PublicKey nodeId, List<Address> addresses, Optional<Features> features) {
         NodeInfo info = new NodeInfo(nodeId, addresses, features);
         nodes.put(nodeId, info);
         return this;
     }
 
     /** Adds or replaces {@code nodeId} with features known. */
-    public InMemoryNetworkView addNode(PublicKey nodeId, List<Address> addresses, FeatureBits features) {
+    public InMemoryNetworkView addNode(PublicKey nodeId, List<Address> addresses, Features features) {
         return addNode(nodeId, addresses, Optional.of(Objects.requireNonNull(features, "features")));
     }
 

@@ -6,17 +6,14 @@ import dev.boltflow.core.crypto.PublicKey;
 import dev.boltflow.core.onion.NextHop;
 import dev.boltflow.core.onion.OnionException;
 import dev.boltflow.core.onion.OnionMessagePayload;
+import dev.boltflow.core.onion.OnionMessageRoutes;
 import dev.boltflow.core.onion.OnionMessages;
 import dev.boltflow.core.onion.PeelResult;
 import dev.boltflow.core.sendinvoice.InboundOnionMessage;
 import dev.boltflow.core.sendinvoice.OnionMessenger;
 import dev.boltflow.core.sendinvoice.OnionMessengerException;
 import java.security.SecureRandom;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -91,32 +88,17 @@ public final class InMemoryOnionNetwork {
 
     /** Shortest chain of links from {@code from} to {@code to}, both excluded; empty if none. */
     Optional<List<PublicKey>> route(PublicKey from, PublicKey to) {
-        if (connected(from, to)) {
-            return Optional.of(List.of());
-        }
-        Map<PublicKey, PublicKey> previous = new HashMap<>();
-        Deque<PublicKey> queue = new ArrayDeque<>();
-        queue.add(from);
-        previous.put(from, from);
-        while (!queue.isEmpty()) {
-            PublicKey at = queue.poll();
-            for (PublicKey next : nodes.keySet()) {
-                if (previous.containsKey(next) || !connected(at, next)) {
-                    continue;
-                }
-                previous.put(next, at);
-                if (next.equals(to)) {
-                    List<PublicKey> hops = new ArrayList<>();
-                    for (PublicKey p = previous.get(to); !p.equals(from); p = previous.get(p)) {
-                        hops.add(p);
-                    }
-                    Collections.reverse(hops);
-                    return Optional.of(hops);
-                }
-                queue.add(next);
+        return OnionMessageRoutes.shortest(from, to, this::linksOf, n -> true);
+    }
+
+    private List<PublicKey> linksOf(PublicKey node) {
+        List<PublicKey> out = new ArrayList<>();
+        for (PublicKey other : nodes.keySet()) {
+            if (!other.equals(node) && connected(node, other)) {
+                out.add(other);
             }
         }
-        return Optional.empty();
+        return out;
     }
 
     private void handOver(PublicKey from, NextHop to, PublicKey pathKey, Bytes packet) {

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.crypto.PublicKey;
 import dev.boltflow.core.sendinvoice.NetworkView;
-import dev.boltflow.core.wire.FeatureBits;
+import dev.boltflow.core.features.Features;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
@@ -31,10 +31,10 @@ class InMemoryNetworkViewTest {
         assertEquals(List.of(new NetworkView.Address("127.0.0.1", 9735)), info.addresses());
         assertTrue(info.mayRelayOnionMessages(), "unknown features may still relay");
 
-        view.addNode(a, List.of(), FeatureBits.of(FeatureBits.VAR_ONION_OPTIN_REQ));
+        view.addNode(a, List.of(), Features.of(Features.VAR_ONION_OPTIN_REQ));
         assertEquals(List.of(), view.node(a).orElseThrow().addresses());
         assertFalse(view.node(a).orElseThrow().mayRelayOnionMessages());
-        view.addNode(a, List.of(), FeatureBits.of(FeatureBits.ONION_MESSAGES_OPT));
+        view.addNode(a, List.of(), Features.of(Features.ONION_MESSAGES_OPT));
         assertTrue(view.node(a).orElseThrow().mayRelayOnionMessages());
         view.removeNode(a);
         assertEquals(Optional.empty(), view.node(a));
