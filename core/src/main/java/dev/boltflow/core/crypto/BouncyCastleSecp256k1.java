@@ -8,13 +8,15 @@ import org.bouncycastle.math.ec.ECAlgorithms;
 import org.bouncycastle.math.ec.ECPoint;
 
 /**
- * The default {@link Secp256k1Provider}, pure Java on BouncyCastle's custom secp256k1 field
- * arithmetic: fixed-base comb for secret·G, the constant-time GLV ladder of
- * {@link Secp256k1#multiply} for ECDH, BouncyCastle's GLV + wNAF for public tweaks and
- * verification. Handles are normalised {@link ECPoint}s.
+ * The pure-Java {@link Secp256k1Provider} on BouncyCastle's custom secp256k1 field arithmetic: the
+ * fallback where libsecp256k1 does not load, and the reference the native provider is tested
+ * against. Fixed-base tables for secret·G ({@link Secp256k1#multiplyG}), the GLV ladder of
+ * {@link Secp256k1#multiply} for ECDH (both a fixed sequence of point operations with cache-safe
+ * lookups), word-by-word scalar products ({@link Secp256k1#multiplyModN}), BouncyCastle's GLV + wNAF
+ * for public tweaks and verification. Handles are normalised {@link ECPoint}s.
  *
  * <p>BIP-340 signing follows "Default Signing" exactly, including the auxiliary randomness and the
- * final self-verification it recommends against fault attacks. The scalar arithmetic (negation,
+ * final self-verification it recommends against fault attacks. Its scalar arithmetic (negation,
  * k + e·d mod n) uses {@link BigInteger}, which is not constant-time; BouncyCastle's own signers do
  * the same.
  */
@@ -30,6 +32,11 @@ public final class BouncyCastleSecp256k1 implements Secp256k1Provider {
     }
 
     @Override
+    public String description() {
+        return "bouncycastle (pure Java on BouncyCastle's secp256k1 field arithmetic)";
+    }
+
+    @Override
     public Object parse(byte[] compressed) {
         return Secp256k1.decodeCompressed(compressed);
     }
@@ -41,17 +48,19 @@ public final class BouncyCastleSecp256k1 implements Secp256k1Provider {
 
     @Override
     public Object publicKey(byte[] secret) {
-        return Secp256k1.multiplyG(new BigInteger(1, secret));
+        return Secp256k1.multiplyG(scalar(secret, "secret"));
     }
 
     @Override
     public byte[] ecdh(byte[] secret, Object point) {
-        return Secp256k1.encodeCompressed(Secp256k1.multiply(point(point), new BigInteger(1, secret)));
+        ECPoint p = point(point);
+        return Hashes.sha256(Secp256k1.encodeCompressed(Secp256k1.multiply(p, scalar(secret, "secret"))));
     }
 
     @Override
     public Object tweak(Object point, byte[] tweak) {
-        return nonInfinite(point(point).multiply(new BigInteger(1, tweak)).normalize());
+        ECPoint p = point(point);
+        return nonInfinite(p.multiply(scalar(tweak, "tweak")).normalize());
     }
 
     @Override
@@ -59,9 +68,18 @@ public final class BouncyCastleSecp256k1 implements Secp256k1Provider {
         return nonInfinite(point(a).add(point(b)).normalize());
     }
 
+    @Override
+    public byte[] multiplySecret(byte[] secret, byte[] tweak) {
+        requireScalar(secret, "secret");
+        requireScalar(tweak, "tweak");
+        return Secp256k1.multiplyModN(secret, tweak);
+    }
+
     // BIP-340, "Default Signing".
     @Override
     public byte[] signSchnorr(byte[] secret, Object publicKey, byte[] msg, byte[] aux) {
+        requireScalar(secret, "secret");
+        requireAux(aux);
         ECPoint pub = point(publicKey);
         boolean evenY = Secp256k1.hasEvenY(pub);
         byte[] px = new byte[32];
@@ -144,6 +162,25 @@ public final class BouncyCastleSecp256k1 implements Secp256k1Provider {
         byte[] out = new byte[32];
         d.doFinal(out, 0);
         return new BigInteger(1, out).mod(Secp256k1.N);
+    }
+
+    /** The secret or tweak as a {@link BigInteger}, after {@link #requireScalar}. */
+    private static BigInteger scalar(byte[] b32, String what) {
+        requireScalar(b32, what);
+        return new BigInteger(1, b32);
+    }
+
+    /** The provider contract's refusal: 32 bytes in [1, n − 1], else {@link IllegalArgumentException}. */
+    static void requireScalar(byte[] b32, String what) {
+        if (!Secp256k1.isValidScalar(b32)) {
+            throw new IllegalArgumentException(what + " must be 32 bytes in [1, n - 1]");
+        }
+    }
+
+    static void requireAux(byte[] aux) {
+        if (aux == null || aux.length != 32) {
+            throw new IllegalArgumentException("BIP-340 auxiliary randomness must be 32 bytes");
+        }
     }
 
     private static ECPoint point(Object handle) {
