@@ -3,7 +3,6 @@ package dev.boltflow.core.crypto;
 import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.math.ec.ECAlgorithms;
 import org.bouncycastle.math.ec.ECPoint;
 
@@ -155,13 +154,11 @@ public final class BouncyCastleSecp256k1 implements Secp256k1Provider {
 
     /** e = int(hash_BIP0340/challenge(bytes(R) ‖ bytes(P) ‖ m)) mod n, R being sig[0, 32). */
     private static BigInteger challenge(byte[] sig, byte[] px, byte[] msg) {
-        SHA256Digest d = TaggedHash.BIP340_CHALLENGE.start();
+        MessageDigest d = TaggedHash.BIP340_CHALLENGE.start();
         d.update(sig, 0, 32);
         d.update(px, 0, 32);
         d.update(msg, 0, msg.length);
-        byte[] out = new byte[32];
-        d.doFinal(out, 0);
-        return new BigInteger(1, out).mod(Secp256k1.N);
+        return new BigInteger(1, d.digest()).mod(Secp256k1.N);
     }
 
     /** The secret or tweak as a {@link BigInteger}, after {@link #requireScalar}. */

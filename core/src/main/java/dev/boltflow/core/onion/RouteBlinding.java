@@ -19,7 +19,7 @@ import java.util.Optional;
  * its own hops), and unblind one hop of it (as a node on the path).
  */
 public final class RouteBlinding {
-    private static final byte[] BLINDED_NODE_ID = "blinded_node_id".getBytes(StandardCharsets.US_ASCII);
+    private static final Hashes.KeyedHmac BLINDED_NODE_ID = new Hashes.KeyedHmac("blinded_node_id".getBytes(StandardCharsets.US_ASCII));
     private static final byte[] ZERO_NONCE = new byte[12];
     private static final byte[] NO_AD = new byte[0];
 
@@ -213,7 +213,7 @@ public final class RouteBlinding {
 
     /** HMAC256("blinded_node_id", ss): B_i = tweak·N_i, b_i = tweak·k_i. */
     static Bytes32 blindingTweak(byte[] ss) {
-        return Bytes32.wrap(Hashes.hmacSha256(BLINDED_NODE_ID, ss));
+        return Bytes32.wrap(BLINDED_NODE_ID.mac(ss));
     }
 
     /** SHA256(E_i ‖ ss_i): E_{i+1} = tweak·E_i. */

@@ -14,9 +14,8 @@ import java.security.MessageDigest;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.bouncycastle.crypto.digests.SHA256Digest;
+import javax.crypto.Mac;
 import org.bouncycastle.crypto.engines.ChaCha7539Engine;
-import org.bouncycastle.crypto.macs.HMac;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.crypto.params.ParametersWithIV;
 
@@ -39,9 +38,9 @@ public final class Sphinx {
     private static final int HMAC_LENGTH = 32;
     private static final byte[] ZERO_NONCE = new byte[12];
     // BOLT 4, Key Generation: ASCII key types, no terminating zero.
-    private static final byte[] RHO = "rho".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] MU = "mu".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] PAD = "pad".getBytes(StandardCharsets.US_ASCII);
+    private static final Hashes.KeyedHmac RHO = new Hashes.KeyedHmac("rho".getBytes(StandardCharsets.US_ASCII));
+    private static final Hashes.KeyedHmac MU = new Hashes.KeyedHmac("mu".getBytes(StandardCharsets.US_ASCII));
+    private static final Hashes.KeyedHmac PAD = new Hashes.KeyedHmac("pad".getBytes(StandardCharsets.US_ASCII));
 
     private Sphinx() {
     }
@@ -243,18 +242,12 @@ public final class Sphinx {
 
     /** BOLT 4, Blinding Ephemeral Onion Keys: SHA256(epk ‖ ss). */
     private static Bytes32 blindingFactor(PublicKey epk, byte[] ss) {
-        SHA256Digest d = new SHA256Digest();
-        byte[] pk = epk.bytes().toArray();
-        d.update(pk, 0, pk.length);
-        d.update(ss, 0, ss.length);
-        byte[] out = new byte[32];
-        d.doFinal(out, 0);
-        return Bytes32.wrap(out);
+        return Hashes.sha256Of(epk.bytes().toArray(), ss);
     }
 
     /** BOLT 4, Key Generation: HMAC256(key type, secret). */
-    static byte[] key(byte[] type, byte[] secret) {
-        return Hashes.hmacSha256(type, secret);
+    static byte[] key(Hashes.KeyedHmac type, byte[] secret) {
+        return type.mac(secret);
     }
 
     static byte[] rho(byte[] secret) {
@@ -262,13 +255,10 @@ public final class Sphinx {
     }
 
     private static byte[] mac(byte[] key, byte[] data, int offset, int length, byte[] ad) {
-        HMac mac = new HMac(new SHA256Digest());
-        mac.init(new KeyParameter(key));
+        Mac mac = Hashes.newHmac(key);
         mac.update(data, offset, length);
-        mac.update(ad, 0, ad.length);
-        byte[] out = new byte[HMAC_LENGTH];
-        mac.doFinal(out, 0);
-        return out;
+        mac.update(ad);
+        return mac.doFinal();
     }
 
     /** XORs the ChaCha20 stream (zero nonce) starting at {@code streamOffset} into data[off, off+len). */
