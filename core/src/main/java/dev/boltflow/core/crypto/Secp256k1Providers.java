@@ -82,31 +82,37 @@ public final class Secp256k1Providers {
         return p != null ? p : discover();
     }
 
-    /** Makes {@code provider} the one every later key operation uses; returns the previous one. */
+    /**
+     * Makes {@code provider} the one every later key operation uses; returns the previous one (if
+     * none was in use yet, the one the first use would have picked, without its WARN line).
+     */
     public static synchronized Secp256k1Provider install(Secp256k1Provider provider) {
-        Secp256k1Provider previous = current();
-        current = Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(provider, "provider");
+        Secp256k1Provider previous = current != null ? current : byDefault().provider();
+        current = provider;
         return previous;
     }
 
     private static synchronized Secp256k1Provider discover() {
-        if (current != null) {
-            return current;
+        if (current == null) {
+            Selection s = byDefault();
+            s.fallbackReason().ifPresent(reason -> LOG.log(Level.WARNING, "secp256k1: " + reason
+                    + "; using the pure-Java bouncycastle provider"));
+            current = s.provider();
         }
+        return current;
+    }
+
+    /** A provider declared for {@link ServiceLoader}, else what {@link Choice#AUTO} selects. */
+    private static Selection byDefault() {
         Iterator<Secp256k1Provider> found = ServiceLoader.load(Secp256k1Provider.class).iterator();
         if (found.hasNext()) {
-            current = found.next();
-            return current;
+            return new Selection(found.next(), Optional.empty());
         }
-        Selection s;
         try {
-            s = select(Choice.AUTO);
+            return select(Choice.AUTO);
         } catch (LibSecp256k1.UnavailableException e) {
             throw new AssertionError("auto never fails", e);
         }
-        s.fallbackReason().ifPresent(reason -> LOG.log(Level.WARNING, "secp256k1: " + reason
-                + "; using the pure-Java bouncycastle provider"));
-        current = s.provider();
-        return current;
     }
 }
