@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,8 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * listinvoices.
  */
 class TwoProcessesTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
     private final List<Process> started = new ArrayList<>();
 
     @TempDir
@@ -38,51 +34,24 @@ class TwoProcessesTest {
     }
 
     private Process start(Path dataDir) throws IOException {
-        Path jar = ROOT.resolve("node/target/boltflow-node.jar");
-        assertTrue(Files.exists(jar), "build the node jar first (mvn verify does): " + jar);
-        ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/boltflow-node").toString(), "start",
-                "--network", "regtest", "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:0",
-                "--simulated-payments")
+        Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        ProcessBuilder pb = Launcher.node("start", "--network", "regtest", "--data-dir", dataDir.toString(),
+                "--listen", "127.0.0.1:0", "--simulated-payments")
                 .redirectErrorStream(true)
-                .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile());
+                .redirectOutput(log.toFile());
         Files.createDirectories(dataDir);
         Process p = pb.start();
         started.add(p);
-        Path socket = dataDir.resolve("regtest").resolve("lightning-rpc");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(socket)) {
-            assertTrue(p.isAlive(), "node exited: " + log(dataDir));
-            assertTrue(System.nanoTime() < deadline, "no RPC socket: " + log(dataDir));
-            sleep();
-        }
+        Launcher.awaitRpcSocket(p, dataDir, () -> Launcher.read(log));
         return p;
     }
 
-    private static void sleep() {
-        try {
-            Thread.sleep(100); // waiting for a child process to come up: readiness, not a timing check
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private static String log(Path dataDir) {
-        try {
-            return Files.readString(dataDir.resolveSibling(dataDir.getFileName() + ".log"));
-        } catch (IOException e) {
-            return "(no log)";
-        }
+        return Launcher.read(dataDir.resolveSibling(dataDir.getFileName() + ".log"));
     }
 
     private static JsonNode cli(Path dataDir, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/boltflow-cli").toString(),
-                "--network", "regtest", "--data-dir", dataDir.toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "cli did not finish");
-        assertEquals(0, p.exitValue(), String.join(" ", args) + " -> " + out);
-        return JSON.readTree(out);
+        return Launcher.cli(dataDir, args);
     }
 
     private static String address(JsonNode getinfo) {

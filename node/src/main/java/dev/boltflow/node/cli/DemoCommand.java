@@ -58,6 +58,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    Secp256k1Option secp256k1 = new Secp256k1Option();
+
     @Option(names = "--outcome", defaultValue = "paid",
             description = "paid, error (the payer answers invoice_error: 1004) or timeout (it stays silent: 1005); "
                     + "default: ${DEFAULT-VALUE}")
@@ -87,6 +90,13 @@ public final class DemoCommand implements Callable<Integer> {
         quietLogs();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        try {
+            err.println("# secp256k1: " + secp256k1.install().description());
+        } catch (Secp256k1Option.UnavailableException e) {
+            err.println("boltflow: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
         Path root = Files.createTempDirectory("boltflow-demo");
         SecureRandom random = new SecureRandom();
         InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);

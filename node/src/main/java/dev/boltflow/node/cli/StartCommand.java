@@ -54,6 +54,9 @@ public final class StartCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @CommandLine.Mixin
+    Secp256k1Option secp256k1 = new Secp256k1Option();
+
     @Option(names = "--network", description = "bitcoin, testnet, signet or regtest (default: ${DEFAULT-VALUE})",
             defaultValue = "bitcoin")
     String network;
@@ -134,6 +137,14 @@ public final class StartCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        // First: every key parsed from here on (--connect node ids too) uses the chosen provider.
+        try {
+            secp256k1.install();
+        } catch (Secp256k1Option.UnavailableException e) {
+            err.println("boltflow: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
         NodeConfig config;
         try {
             config = config();
@@ -162,7 +173,8 @@ public final class StartCommand implements Callable<Integer> {
         }
         Thread hook = new Thread(stopped::countDown, "boltflow-sigterm");
         Runtime.getRuntime().addShutdownHook(hook);
-        LOG.info("ready: {} on {}, rpc {}", node.nodeId(), config.network().cliName(), config.rpcFile());
+        LOG.info("ready: {} on {}, rpc {}, secp256k1 {}", node.nodeId(), config.network().cliName(), config.rpcFile(),
+                dev.boltflow.core.crypto.Secp256k1Providers.current().name());
         try {
             stopped.await();
         } catch (InterruptedException e) {

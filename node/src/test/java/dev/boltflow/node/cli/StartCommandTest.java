@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.boltflow.core.crypto.Secp256k1Provider;
+import dev.boltflow.core.crypto.Secp256k1Providers;
 import dev.boltflow.node.rpc.JsonRpcClient;
 import dev.boltflow.node.testing.ClnSchemas;
 import java.io.ByteArrayOutputStream;
@@ -62,6 +64,31 @@ class StartCommandTest {
         }
         assertEquals(0, exit.get(60, TimeUnit.SECONDS));
         assertTrue(Files.exists(dir.resolve("regtest").resolve("node_key")));
+    }
+
+    @Test
+    void secp256k1_from_a_config_file_is_the_provider_getinfo_shows(@TempDir Path dir) throws Exception {
+        Secp256k1Provider previous = Secp256k1Providers.current();
+        try {
+            Files.writeString(dir.resolve("config"), "network=regtest\nsecp256k1=bouncycastle\n");
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
+                    () -> Main.run("start", "--data-dir", dir.toString()));
+            Path socket = dir.resolve("regtest").resolve("lightning-rpc");
+            awaitSocket(socket, exit);
+            JsonRpcClient client = JsonRpcClient.create(socket);
+            try {
+                JsonNode info = client.call("getinfo", JSON.createObjectNode()).block(Duration.ofSeconds(30));
+                assertEquals(List.of(), ClnSchemas.validateResponse("getinfo", info));
+                assertEquals("bouncycastle", info.get("boltflow").get("secp256k1").asText(), info.toString());
+                client.call("stop", JSON.createObjectNode()).block(Duration.ofSeconds(30));
+            } finally {
+                client.close().block(Duration.ofSeconds(10));
+            }
+            assertEquals(0, exit.get(60, TimeUnit.SECONDS));
+            assertEquals(Main.EXIT_USAGE, Main.run("start", "--data-dir", dir.toString(), "--secp256k1", "fastest"));
+        } finally {
+            Secp256k1Providers.install(previous); // start installs its choice for the process
+        }
     }
 
     @Test
