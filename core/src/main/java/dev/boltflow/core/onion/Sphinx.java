@@ -129,14 +129,18 @@ public final class Sphinx {
 
         // Shared secrets: ss_i = ECDH(ek_i, P_i); ek_{i+1} = ek_i · SHA256(epk_i ‖ ss_i). One ECDH and
         // one fixed-base multiplication per hop (none for the last hop's successor).
-        byte[][] ss = new byte[n][];
+        // The hop keys rho_i and mu_i are derived once each, for the filler and the layers alike.
+        byte[][] rho = new byte[n][];
+        byte[][] mu = new byte[n][];
         PrivateKey ek = sessionKey;
         PublicKey firstKey = sessionKey.publicKey();
         for (int i = 0; i < n; i++) {
-            ss[i] = ek.ecdh(hopKeys.get(i)).bytes().toArray();
+            byte[] ss = ek.ecdh(hopKeys.get(i)).bytes().toArray();
+            rho[i] = key(RHO, ss);
+            mu[i] = key(MU, ss);
             if (i < n - 1) {
                 PublicKey epk = i == 0 ? firstKey : ek.publicKey();
-                ek = ek.multiply(blindingFactor(epk, ss[i]));
+                ek = ek.multiply(blindingFactor(epk, ss));
             }
         }
 
@@ -149,7 +153,7 @@ public final class Sphinx {
             filled += shift[i];
             // hop i appends shift_i zeros and XORs its stream over [0, L + shift_i); the filler is
             // the tail [L - before, L + shift_i) of that.
-            xorStream(key(RHO, ss[i]), payloadsLength - before, filler, 0, filled);
+            xorStream(rho[i], payloadsLength - before, filler, 0, filled);
         }
 
         int headerOffset = 1 + PublicKey.LENGTH;
@@ -166,11 +170,11 @@ public final class Sphinx {
             int at = headerOffset + writeBigSize(packet, headerOffset, payload.length());
             payload.copyTo(packet, at);
             System.arraycopy(hmac, 0, packet, at + payload.length(), HMAC_LENGTH);
-            xorStream(key(RHO, ss[i]), 0, packet, headerOffset, payloadsLength);
+            xorStream(rho[i], 0, packet, headerOffset, payloadsLength);
             if (i == n - 1) {
                 System.arraycopy(filler, 0, packet, headerOffset + payloadsLength - fillerLength, fillerLength);
             }
-            hmac = mac(key(MU, ss[i]), packet, headerOffset, payloadsLength, ad);
+            hmac = mac(mu[i], packet, headerOffset, payloadsLength, ad);
         }
         System.arraycopy(hmac, 0, packet, headerOffset + payloadsLength, HMAC_LENGTH);
         return packet;
