@@ -211,10 +211,13 @@ public final class Sphinx {
             throw new AuthenticationException("onion hmac mismatch");
         }
 
-        // unwrapped_payloads = (hop_payloads ‖ zeros) XOR stream(rho), twice the length.
+        // unwrapped_payloads = (hop_payloads ‖ zeros) XOR stream(rho), twice the length. Only its
+        // first length + shift bytes are ever read: the stream past length is made once the payload
+        // length is known, and only for a packet to forward.
+        byte[] rho = key(RHO, ss);
         byte[] unwrapped = new byte[2 * length];
         System.arraycopy(packet, headerOffset, unwrapped, 0, length);
-        xorStream(key(RHO, ss), 0, unwrapped, 0, unwrapped.length);
+        xorStream(rho, 0, unwrapped, 0, length);
 
         ByteReader r = new ByteReader(unwrapped);
         long payloadLength = r.bigSize("hop payload length");
@@ -235,6 +238,7 @@ public final class Sphinx {
         if (isZero(unwrapped, end, HMAC_LENGTH)) {
             return new Peeled(payload, Optional.empty());
         }
+        xorStream(rho, length, unwrapped, length, shift);
         PublicKey nextKey = publicKey.multiply(blindingFactor(publicKey, ss));
         byte[] next = new byte[packet.length];
         next[0] = VERSION;

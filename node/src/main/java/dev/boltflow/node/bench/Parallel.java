@@ -12,13 +12,14 @@ import java.util.function.Supplier;
 /**
  * {@link BackToBack} on N threads at once: each thread warms up and then runs its own operation
  * (its own state: the benchmarked stages are not thread-safe) back to back for the same time,
- * starting together. The result is the total throughput over all threads.
+ * starting together. The result is the total throughput over all threads, each thread's
+ * operations divided by its own CPU time or by the wall time ({@link BackToBack.Time}).
  */
 public final class Parallel implements AutoCloseable {
     private final int threads;
     private final ExecutorService pool;
 
-    /** The total of one measurement: operations per second over all threads. */
+    /** The total of one measurement: operations per second (of the chosen time) over all threads. */
     public record Throughput(int threads, double opsPerSecond) {
         /** One operation's mean time on one thread, in µs: threads ÷ total ops/s. */
         public double microsPerOp() {
@@ -46,7 +47,7 @@ public final class Parallel implements AutoCloseable {
      * Runs {@code ops.get(i)} on thread i: warm-up for {@code warmupNanos}, then all threads start
      * together and each runs back to back for {@code measureNanos}.
      */
-    public Throughput measure(List<Supplier<Object>> ops, long warmupNanos, long measureNanos) {
+    public Throughput measure(List<Supplier<Object>> ops, long warmupNanos, long measureNanos, BackToBack.Time time) {
         if (ops.size() != threads) {
             throw new IllegalArgumentException("one operation per thread: " + ops.size() + " for " + threads);
         }
@@ -54,11 +55,9 @@ public final class Parallel implements AutoCloseable {
         List<Future<Double>> rates = new ArrayList<>(threads);
         for (Supplier<Object> op : ops) {
             rates.add(pool.submit(() -> {
-                BackToBack.run(op, warmupNanos);
+                BackToBack.measure(op, warmupNanos);
                 start.await();
-                long t = System.nanoTime();
-                long n = BackToBack.run(op, measureNanos);
-                return n / ((System.nanoTime() - t) / 1e9);
+                return BackToBack.measure(op, measureNanos).opsPerSecond(time);
             }));
         }
         double total = 0;

@@ -2,6 +2,7 @@ package dev.boltflow.node.cli;
 
 import dev.boltflow.core.crypto.Secp256k1Provider;
 import dev.boltflow.core.sendinvoice.InvoiceRequestValidator;
+import dev.boltflow.node.bench.BackToBack;
 import dev.boltflow.node.bench.BenchFixtures;
 import dev.boltflow.node.bench.Parallel;
 import dev.boltflow.node.bench.SendInvoiceStages;
@@ -20,7 +21,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code bench}: how fast this machine does the CPU work of one sendinvoice, the way
  * {@code openssl speed} measures: warmed up, then each stage run back to back for a fixed time, on
- * one thread or on {@code --threads N} at once (each with its own workload). One compact JSON line
+ * one thread or on {@code --threads N} at once (each with its own workload), operations divided by
+ * the measuring threads' CPU time (robust on a machine others share), or by wall-clock time with
+ * {@code --elapsed}. One compact JSON line
  * per stage on stdout, always in the same order and with the same names (scripts compare them
  * across versions): {@code {"name":"pipeline","provider":"native","ops_per_s":612.3,"us_per_op":1633.2}}
  * — {@code ops_per_s} over all threads, {@code us_per_op} the time of one operation on one thread
@@ -56,6 +59,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Measuring threads, each with its own workload; ops_per_s is their total (default: ${DEFAULT-VALUE})")
     int threads;
 
+    @Option(names = "--elapsed",
+            description = "Divide by wall-clock time instead of the measuring threads' CPU time (as openssl speed -elapsed)")
+    boolean elapsed;
+
     @Override
     public Integer call() {
         double warmup = warmupSeconds != null ? warmupSeconds : Math.min(seconds, MAX_WARMUP_SECONDS);
@@ -75,9 +82,11 @@ public final class BenchCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        err.printf(Locale.ROOT, "# boltflow bench: %d thread%s, secp256k1 %s, %.2f s warm-up + %.2f s per stage; "
-                        + "Java %s on %s, %d CPUs%n",
+        BackToBack.Time time = elapsed || !BackToBack.cpuTimeSupported() ? BackToBack.Time.ELAPSED : BackToBack.Time.CPU;
+        err.printf(Locale.ROOT, "# boltflow bench: %d thread%s, secp256k1 %s, %.2f s warm-up + %.2f s per stage, "
+                        + "per second of %s; Java %s on %s, %d CPUs%n",
                 threads, threads == 1 ? "" : "s", provider.description(), warmup, seconds,
+                time == BackToBack.Time.CPU ? "thread CPU time" : "wall-clock time",
                 System.getProperty("java.version"), System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors());
         err.flush();
 
@@ -110,9 +119,9 @@ public final class BenchCommand implements Callable<Integer> {
         long measureNanos = (long) (seconds * 1e9);
         try (Parallel parallel = new Parallel(threads)) {
             // The whole pipeline first, so that the code every stage shares is compiled before any is measured.
-            parallel.measure(pipelines, warmupNanos, 0);
+            parallel.measure(pipelines, warmupNanos, 0, time);
             for (int i = 0; i < STAGES.size(); i++) {
-                Parallel.Throughput r = parallel.measure(opsByStage.get(i), warmupNanos, measureNanos);
+                Parallel.Throughput r = parallel.measure(opsByStage.get(i), warmupNanos, measureNanos, time);
                 out.printf(Locale.ROOT, "{\"name\":\"%s\",\"provider\":\"%s\",\"ops_per_s\":%.1f,\"us_per_op\":%.3f}%n",
                         STAGES.get(i), provider.name(), r.opsPerSecond(), r.microsPerOp());
                 out.flush();

@@ -85,6 +85,14 @@ class BenchCommandTest {
         Run run = new Run("--seconds", "0.05", "--warmup", "0.02", "--threads", "2");
         checkLines(run, 2);
         assertTrue(run.err.toString().contains("2 threads"), run.err.toString());
+        assertTrue(run.err.toString().contains("per second of thread CPU time"), run.err.toString());
+    }
+
+    @Test
+    void bench_elapsed_dividesByWallClockTime() throws Exception {
+        Run run = new Run("--seconds", "0.05", "--warmup", "0.02", "--elapsed");
+        checkLines(run, 1);
+        assertTrue(run.err.toString().contains("per second of wall-clock time"), run.err.toString());
     }
 
     @Test
