@@ -106,8 +106,15 @@ public final class BouncyCastleSecp256k1 implements Secp256k1Provider {
         BigInteger e = challenge(sig, px, msg);
         BigInteger s = k.add(e.multiply(d)).mod(Secp256k1.N);
         System.arraycopy(Secp256k1.toBytes32(s), 0, sig, 32, 32);
-        // "the signature is verified before it is returned": a fault must not leak the key.
-        if (!verify(pub, evenY, px, msg, sig)) {
+        return selfVerified(sig, verify(pub, evenY, px, msg, sig));
+    }
+
+    /**
+     * BIP-340 "Default Signing": "the signature is verified before it is returned", so that a
+     * fault during signing cannot leak the key: {@code sig} if it verified, else an error.
+     */
+    static byte[] selfVerified(byte[] sig, boolean verified) {
+        if (!verified) {
             throw new IllegalStateException("BIP-340 signature failed its own verification");
         }
         return sig;

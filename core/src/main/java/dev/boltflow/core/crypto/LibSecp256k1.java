@@ -178,11 +178,7 @@ public final class LibSecp256k1 implements Secp256k1Provider {
             return bc.signSchnorr(secret, bc.parse(serialize(pub)), msg, aux);
         }
         byte[] sig = lib.signSchnorr(msg, secret, aux);
-        // BIP-340: "the signature is verified before it is returned", so that a fault cannot leak the key.
-        if (!lib.verifySchnorr(sig, msg, xOnly)) {
-            throw new IllegalStateException("BIP-340 signature failed its own verification");
-        }
-        return sig;
+        return BouncyCastleSecp256k1.selfVerified(sig, lib.verifySchnorr(sig, msg, xOnly));
     }
 
     @Override

@@ -20,8 +20,9 @@ import java.util.function.Supplier;
  * How far one sendinvoice is from its crypto floor, for each secp256k1 provider in the same run. It
  * counts the secp256k1 operations one {@code pipeline} (decode+verify, build+sign, onion build: the
  * {@code bench} stage) asks of the {@link Secp256k1Provider}, times each kind of operation alone on
- * one thread, and compares the sum (count × cost) with the measured pipeline. Hashing, ChaCha20 and
- * encoding are outside the floor, so the ratio is an upper bound of our overhead.
+ * one thread, and compares the sum (count × cost) with the measured pipeline, all in the thread's CPU
+ * time (robust on a shared machine). Hashing, ChaCha20 and encoding are outside the floor, so the
+ * ratio is an upper bound of our overhead.
  *
  * <pre>java -cp it/target/boltflow-benchmarks.jar dev.boltflow.it.bench.CryptoFloor [seconds per measurement] [bouncycastle|native ...]</pre>
  *
@@ -47,7 +48,7 @@ public final class CryptoFloor {
         if (choices.isEmpty()) {
             choices = List.of(Secp256k1Providers.Choice.BOUNCYCASTLE, Secp256k1Providers.Choice.NATIVE);
         }
-        System.out.printf(Locale.ROOT, "# CryptoFloor: Java %s, %d CPUs, %.1f s per measurement%n",
+        System.out.printf(Locale.ROOT, "# CryptoFloor: Java %s, %d CPUs, %.1f s per measurement, µs of thread CPU time%n",
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), seconds);
         List<String> json = new ArrayList<>();
         for (Secp256k1Providers.Choice choice : choices) {
@@ -107,7 +108,7 @@ public final class CryptoFloor {
         StringBuilder json = new StringBuilder("{\"provider\":\"").append(provider.name()).append("\",\"ops\":{");
         for (String kind : KINDS) {
             double perSend = counting.count(kind) / (double) sends;
-            double us = BackToBack.microsPerOp(ops.get(kind), warmup, nanos);
+            double us = BackToBack.measure(ops.get(kind), warmup, nanos).microsPerOp(BackToBack.Time.CPU);
             floor += perSend * us;
             if (!kind.equals("multiplySecret")) {
                 pointOps += counting.count(kind);
@@ -115,7 +116,7 @@ public final class CryptoFloor {
             System.out.printf(Locale.ROOT, "%-14s %10.2f %10.1f %12.1f%n", kind, perSend, us, perSend * us);
             json.append(String.format(Locale.ROOT, "\"%s\":{\"per_send\":%.2f,\"us_per_op\":%.2f},", kind, perSend, us));
         }
-        double pipeline = BackToBack.microsPerOp(stages::pipeline, warmup, nanos);
+        double pipeline = BackToBack.measure(stages::pipeline, warmup, nanos).microsPerOp(BackToBack.Time.CPU);
         System.out.printf(Locale.ROOT, "%-14s %10.2f%n", "point ops", pointOps / (double) sends);
         System.out.printf(Locale.ROOT, "%-14s %10s %10s %12.1f%n", "crypto floor", "", "", floor);
         System.out.printf(Locale.ROOT, "%-14s %10s %10s %12.1f   (%.2f× the floor)%n", "pipeline", "", "", pipeline,

@@ -12,9 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --secp256k1} in real processes from the launcher ({@code bin/boltflow-node}): with the
@@ -24,19 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * temporary directory is unusable — {@code auto} falls back to BouncyCastle with one WARN line and
  * {@code native} is a clear error and exit 1. {@code getinfo} shows the provider in use.
  */
-class Secp256k1ChoiceTest {
+class Secp256k1ChoiceTest extends ProcessTest {
     private static final ObjectMapper JSON = Launcher.JSON;
-    private final List<Process> started = new ArrayList<>();
-
-    @TempDir
-    Path tmp;
-
-    @AfterEach
-    void killLeftovers() {
-        for (Process p : started) {
-            p.destroyForcibly();
-        }
-    }
 
     private record Run(int exit, String out, String err) {
     }

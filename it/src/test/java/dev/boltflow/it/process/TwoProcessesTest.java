@@ -7,12 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two node processes started from the launcher ({@code bin/boltflow-node}) on loopback, driven
@@ -20,18 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * simulated link), listinvoices; then the payee restarts and still has its identity and the same
  * listinvoices.
  */
-class TwoProcessesTest {
-    private final List<Process> started = new ArrayList<>();
-
-    @TempDir
-    Path tmp;
-
-    @AfterEach
-    void killLeftovers() {
-        for (Process p : started) {
-            p.destroyForcibly();
-        }
-    }
+class TwoProcessesTest extends ProcessTest {
 
     private Process start(Path dataDir) throws IOException {
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");

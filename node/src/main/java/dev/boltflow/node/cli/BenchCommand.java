@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -74,14 +75,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Secp256k1Provider provider;
-        try {
-            provider = secp256k1.install();
-        } catch (Secp256k1Option.UnavailableException e) {
-            err.println("boltflow: " + e.getMessage());
-            err.flush();
+        Optional<Secp256k1Provider> installed = secp256k1.installOrReport(err);
+        if (installed.isEmpty()) {
             return 1;
         }
+        Secp256k1Provider provider = installed.get();
         BackToBack.Time time = elapsed || !BackToBack.cpuTimeSupported() ? BackToBack.Time.ELAPSED : BackToBack.Time.CPU;
         err.printf(Locale.ROOT, "# boltflow bench: %d thread%s, secp256k1 %s, %.2f s warm-up + %.2f s per stage, "
                         + "per second of %s; Java %s on %s, %d CPUs%n",

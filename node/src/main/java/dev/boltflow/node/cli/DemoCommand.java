@@ -90,13 +90,11 @@ public final class DemoCommand implements Callable<Integer> {
         quietLogs();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try {
-            err.println("# secp256k1: " + secp256k1.install().description());
-        } catch (Secp256k1Option.UnavailableException e) {
-            err.println("boltflow: " + e.getMessage());
-            err.flush();
+        Optional<dev.boltflow.core.crypto.Secp256k1Provider> provider = secp256k1.installOrReport(err);
+        if (provider.isEmpty()) {
             return 1;
         }
+        err.println("# secp256k1: " + provider.get().description());
         Path root = Files.createTempDirectory("boltflow-demo");
         SecureRandom random = new SecureRandom();
         InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);

@@ -4,6 +4,8 @@ import dev.boltflow.core.crypto.LibSecp256k1;
 import dev.boltflow.core.crypto.Secp256k1Provider;
 import dev.boltflow.core.crypto.Secp256k1Providers;
 import dev.boltflow.core.crypto.Secp256k1Providers.Choice;
+import java.io.PrintWriter;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -57,6 +59,20 @@ public final class Secp256k1Option {
         Secp256k1Providers.install(s.provider());
         LOG.info("secp256k1: {}", s.provider().description());
         return s.provider();
+    }
+
+    /**
+     * {@link #install()} for a command: the provider, or empty after printing
+     * {@code boltflow: --secp256k1 native: …} on {@code err} (the command then exits 1).
+     */
+    public Optional<Secp256k1Provider> installOrReport(PrintWriter err) {
+        try {
+            return Optional.of(install());
+        } catch (UnavailableException e) {
+            err.println("boltflow: " + e.getMessage());
+            err.flush();
+            return Optional.empty();
+        }
     }
 
     /** {@code auto}, {@code native}, {@code bouncycastle}; anything else is a usage error. */

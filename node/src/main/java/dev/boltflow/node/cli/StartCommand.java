@@ -138,11 +138,7 @@ public final class StartCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         // First: every key parsed from here on (--connect node ids too) uses the chosen provider.
-        try {
-            secp256k1.install();
-        } catch (Secp256k1Option.UnavailableException e) {
-            err.println("boltflow: " + e.getMessage());
-            err.flush();
+        if (secp256k1.installOrReport(err).isEmpty()) {
             return 1;
         }
         NodeConfig config;
