@@ -2,7 +2,10 @@ package dev.boltflow.core.crypto;
 
 import dev.boltflow.core.bytes.DecodeException;
 import fr.acinq.secp256k1.jni.NativeSecp256k1JvmLoader;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Arrays;
+import java.util.Properties;
 
 /**
  * The {@link Secp256k1Provider} on Bitcoin Core's libsecp256k1, through ACINQ's JNI binding
@@ -27,14 +30,27 @@ import java.util.Arrays;
  * never signs, go to the BouncyCastle provider.
  */
 public final class LibSecp256k1 implements Secp256k1Provider {
-    /** The binding's version, for logs. */
-    public static final String BINDING = "secp256k1-kmp-jni-jvm 0.15.0";
+    /** The binding and its version, for logs. */
+    public static final String BINDING = "secp256k1-kmp-jni-jvm " + bindingVersion();
     private static final int UNCOMPRESSED = 65;
 
     private final fr.acinq.secp256k1.Secp256k1 lib;
 
     private LibSecp256k1(fr.acinq.secp256k1.Secp256k1 lib) {
         this.lib = lib;
+    }
+
+    /** The version the build wrote into {@code secp256k1-kmp.properties}, or "(version unknown)". */
+    private static String bindingVersion() {
+        Properties p = new Properties();
+        try (InputStream in = LibSecp256k1.class.getResourceAsStream("secp256k1-kmp.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            // a name for logs only
+        }
+        return p.getProperty("secp256k1-kmp.version", "(version unknown)");
     }
 
     /** Why the native library is unavailable here. */
