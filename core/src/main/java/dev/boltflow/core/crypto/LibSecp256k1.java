@@ -213,6 +213,38 @@ public final class LibSecp256k1 implements Secp256k1Provider {
         }
     }
 
+    /**
+     * ECDSA, as main's {@code Secp256k1Provider.signEcdsa} (issue 14) defines it: the compact 64-byte
+     * signature of a 32-byte hash, RFC 6979 nonces and a low s, which is what
+     * {@code secp256k1_ecdsa_sign} makes. Not yet part of this branch's interface: it becomes the
+     * override when the branches meet.
+     */
+    public byte[] signEcdsa(byte[] secret, byte[] hash32) {
+        requireScalar(secret, "secret");
+        if (hash32.length != 32) {
+            throw new IllegalArgumentException("ECDSA signs a 32-byte hash");
+        }
+        return lib.sign(hash32, secret);
+    }
+
+    /**
+     * ECDSA verification of a compact signature, as main's {@code verifyEcdsa} defines it: a high s
+     * is accepted (libsecp256k1 only verifies low-s signatures, so the signature is normalised
+     * first); false, never an exception, for anything malformed.
+     */
+    public boolean verifyEcdsa(Object point, byte[] hash32, byte[] sig) {
+        if (hash32.length != 32 || sig.length != 64) {
+            return false;
+        }
+        byte[] pub = point(point);
+        try {
+            return lib.verify(lib.signatureNormalize(sig).getFirst(), hash32, pub);
+        } catch (RuntimeException e) {
+            // r or s not below n: the binding refuses to parse it.
+            return false;
+        }
+    }
+
     private static void requireScalar(byte[] b32, String what) {
         BouncyCastleSecp256k1.requireScalar(b32, what);
     }
