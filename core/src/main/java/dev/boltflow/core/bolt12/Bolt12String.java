@@ -2,6 +2,7 @@ package dev.boltflow.core.bolt12;
 
 import dev.boltflow.core.bolt12.Bolt12ParseException.Kind;
 import dev.boltflow.core.bytes.Bytes;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,7 @@ public record Bolt12String(String hrp, Bytes data) {
     public static final String INVOICE_HRP = "lni";
 
     private static final char[] CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l".toCharArray();
+    private static final byte[] CHARSET_BYTES = "qpzry9x8gf2tvdw0s3jn54khce6mua7l".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] VALUES = new byte[128];
 
     static {
@@ -66,8 +68,13 @@ public record Bolt12String(String hrp, Bytes data) {
                 throw new IllegalArgumentException("hrp must be lowercase letters: " + hrp);
             }
         }
-        StringBuilder sb = new StringBuilder(hrp.length() + 1 + (data.length * 8 + 4) / 5);
-        sb.append(hrp).append('1');
+        // ASCII bytes, made into a String once (an invoice is about 1,700 characters).
+        byte[] out = new byte[hrp.length() + 1 + (data.length * 8 + 4) / 5];
+        int k = 0;
+        for (int i = 0; i < hrp.length(); i++) {
+            out[k++] = (byte) hrp.charAt(i);
+        }
+        out[k++] = '1';
         int acc = 0;
         int bits = 0;
         for (byte b : data) {
@@ -75,13 +82,13 @@ public record Bolt12String(String hrp, Bytes data) {
             bits += 8;
             while (bits >= 5) {
                 bits -= 5;
-                sb.append(CHARSET[(acc >>> bits) & 31]);
+                out[k++] = CHARSET_BYTES[(acc >>> bits) & 31];
             }
         }
         if (bits > 0) {
-            sb.append(CHARSET[(acc << (5 - bits)) & 31]);
+            out[k++] = CHARSET_BYTES[(acc << (5 - bits)) & 31];
         }
-        return sb.toString();
+        return new String(out, 0, k, StandardCharsets.US_ASCII);
     }
 
     /** The hrp and TLV bytes, the array owned by the caller (no defensive copy). */

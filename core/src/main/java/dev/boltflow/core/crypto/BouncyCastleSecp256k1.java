@@ -10,13 +10,15 @@ import org.bouncycastle.math.ec.ECFieldElement;
 import org.bouncycastle.math.ec.ECPoint;
 
 /**
- * The default {@link Secp256k1Provider}, pure Java on BouncyCastle's custom secp256k1 field
- * arithmetic: fixed-base comb for secret·G, the constant-time GLV ladder of
- * {@link Secp256k1#multiply} for ECDH, BouncyCastle's GLV + wNAF for public tweaks and
- * verification. Handles are normalised {@link ECPoint}s.
+ * The pure-Java {@link Secp256k1Provider} on BouncyCastle's custom secp256k1 field arithmetic: the
+ * fallback where libsecp256k1 does not load, and the reference the native provider is tested
+ * against. Fixed-base tables for secret·G ({@link Secp256k1#multiplyG}), the GLV ladder of
+ * {@link Secp256k1#multiply} for ECDH (both a fixed sequence of point operations with cache-safe
+ * lookups), word-by-word scalar products ({@link Secp256k1#multiplyModN}), BouncyCastle's GLV + wNAF
+ * for public tweaks and verification. Handles are normalised {@link ECPoint}s.
  *
  * <p>BIP-340 signing follows "Default Signing" exactly, including the auxiliary randomness and the
- * final self-verification it recommends against fault attacks. The scalar arithmetic (negation,
+ * final self-verification it recommends against fault attacks. Its scalar arithmetic (negation,
  * k + e·d mod n) uses {@link BigInteger}, which is not constant-time; BouncyCastle's own signers do
  * the same.
  */
@@ -33,6 +35,11 @@ public final class BouncyCastleSecp256k1 implements Secp256k1Provider {
     }
 
     @Override
+    public String description() {
+        return "bouncycastle (pure Java on BouncyCastle's secp256k1 field arithmetic)";
+    }
+
+    @Override
     public Object parse(byte[] compressed) {
         return Secp256k1.decodeCompressed(compressed);
     }
@@ -44,17 +51,19 @@ public final class BouncyCastleSecp256k1 implements Secp256k1Provider {
 
     @Override
     public Object publicKey(byte[] secret) {
-        return Secp256k1.multiplyG(new BigInteger(1, secret));
+        return Secp256k1.multiplyG(scalar(secret, "secret"));
     }
 
     @Override
     public byte[] ecdh(byte[] secret, Object point) {
-        return Secp256k1.encodeCompressed(Secp256k1.multiply(point(point), new BigInteger(1, secret)));
+        ECPoint p = point(point);
+        return Hashes.sha256(Secp256k1.encodeCompressed(Secp256k1.multiply(p, scalar(secret, "secret"))));
     }
 
     @Override
     public Object tweak(Object point, byte[] tweak) {
-        return nonInfinite(point(point).multiply(new BigInteger(1, tweak)).normalize());
+        ECPoint p = point(point);
+        return nonInfinite(p.multiply(scalar(tweak, "tweak")).normalize());
     }
 
     @Override
@@ -62,9 +71,18 @@ public final class BouncyCastleSecp256k1 implements Secp256k1Provider {
         return nonInfinite(point(a).add(point(b)).normalize());
     }
 
+    @Override
+    public byte[] multiplySecret(byte[] secret, byte[] tweak) {
+        requireScalar(secret, "secret");
+        requireScalar(tweak, "tweak");
+        return Secp256k1.multiplyModN(secret, tweak);
+    }
+
     // BIP-340, "Default Signing".
     @Override
     public byte[] signSchnorr(byte[] secret, Object publicKey, byte[] msg, byte[] aux) {
+        requireScalar(secret, "secret");
+        requireAux(aux);
         ECPoint pub = point(publicKey);
         boolean evenY = Secp256k1.hasEvenY(pub);
         byte[] px = new byte[32];
@@ -92,8 +110,15 @@ public final class BouncyCastleSecp256k1 implements Secp256k1Provider {
         BigInteger e = challenge(sig, px, msg);
         BigInteger s = k.add(e.multiply(d)).mod(Secp256k1.N);
         System.arraycopy(Secp256k1.toBytes32(s), 0, sig, 32, 32);
-        // "the signature is verified before it is returned": a fault must not leak the key.
-        if (!verify(pub, evenY, px, msg, sig)) {
+        return selfVerified(sig, verify(pub, evenY, px, msg, sig));
+    }
+
+    /**
+     * BIP-340 "Default Signing": "the signature is verified before it is returned", so that a
+     * fault during signing cannot leak the key: {@code sig} if it verified, else an error.
+     */
+    static byte[] selfVerified(byte[] sig, boolean verified) {
+        if (!verified) {
             throw new IllegalStateException("BIP-340 signature failed its own verification");
         }
         return sig;
@@ -214,13 +239,30 @@ public final class BouncyCastleSecp256k1 implements Secp256k1Provider {
 
     /** e = int(hash_BIP0340/challenge(bytes(R) ‖ bytes(P) ‖ m)) mod n, R being sig[0, 32). */
     private static BigInteger challenge(byte[] sig, byte[] px, byte[] msg) {
-        SHA256Digest d = TaggedHash.BIP340_CHALLENGE.start();
+        MessageDigest d = TaggedHash.BIP340_CHALLENGE.start();
         d.update(sig, 0, 32);
         d.update(px, 0, 32);
         d.update(msg, 0, msg.length);
-        byte[] out = new byte[32];
-        d.doFinal(out, 0);
-        return new BigInteger(1, out).mod(Secp256k1.N);
+        return new BigInteger(1, d.digest()).mod(Secp256k1.N);
+    }
+
+    /** The secret or tweak as a {@link BigInteger}, after {@link #requireScalar}. */
+    private static BigInteger scalar(byte[] b32, String what) {
+        requireScalar(b32, what);
+        return new BigInteger(1, b32);
+    }
+
+    /** The provider contract's refusal: 32 bytes in [1, n − 1], else {@link IllegalArgumentException}. */
+    static void requireScalar(byte[] b32, String what) {
+        if (!Secp256k1.isValidScalar(b32)) {
+            throw new IllegalArgumentException(what + " must be 32 bytes in [1, n - 1]");
+        }
+    }
+
+    static void requireAux(byte[] aux) {
+        if (aux == null || aux.length != 32) {
+            throw new IllegalArgumentException("BIP-340 auxiliary randomness must be 32 bytes");
+        }
     }
 
     private static ECPoint point(Object handle) {

@@ -1,25 +1,30 @@
 package dev.boltflow.core.crypto;
 
 import dev.boltflow.core.bytes.Bytes32;
-import java.math.BigInteger;
+import dev.boltflow.core.bytes.DecodeException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 
 /**
  * A secp256k1 secret scalar. It never prints itself: {@link #toString()} is redacted, and there is
- * deliberately no accessor that returns it as hex.
+ * deliberately no accessor that returns it as hex. Every operation on it is the installed
+ * {@link Secp256k1Provider}'s.
  */
 public final class PrivateKey {
-    private final BigInteger secret;
+    /** 32 big-endian bytes in [1, n − 1]; never handed out, only copies. */
+    private final byte[] secret;
     private volatile PublicKey publicKey;
 
-    private PrivateKey(BigInteger secret) {
+    private PrivateKey(byte[] secret) {
         this.secret = secret;
     }
 
-    /** From 32 big-endian bytes in [1, n-1]. */
+    /** From 32 big-endian bytes in [1, n-1], else a {@link DecodeException}. */
     public static PrivateKey fromBytes(byte[] b32) {
-        return new PrivateKey(Secp256k1.scalar(b32));
+        if (!Secp256k1.isValidScalar(b32)) {
+            throw new DecodeException(b32 == null || b32.length != 32 ? "scalar must be 32 bytes" : "scalar out of range");
+        }
+        return new PrivateKey(b32.clone());
     }
 
     public static PrivateKey fromBytes32(Bytes32 b) {
@@ -30,9 +35,8 @@ public final class PrivateKey {
         byte[] b = new byte[32];
         while (true) {
             random.nextBytes(b);
-            BigInteger k = new BigInteger(1, b);
-            if (k.signum() > 0 && k.compareTo(Secp256k1.N) < 0) {
-                return new PrivateKey(k);
+            if (Secp256k1.isValidScalar(b)) {
+                return new PrivateKey(b);
             }
         }
     }
@@ -41,12 +45,7 @@ public final class PrivateKey {
         PublicKey p = publicKey;
         if (p == null) {
             Secp256k1Provider provider = Secp256k1Providers.current();
-            byte[] b = toBytes();
-            try {
-                p = PublicKey.fromHandle(provider, provider.publicKey(b));
-            } finally {
-                Arrays.fill(b, (byte) 0);
-            }
+            p = PublicKey.fromHandle(provider, provider.publicKey(secret));
             publicKey = p;
         }
         return p;
@@ -54,27 +53,37 @@ public final class PrivateKey {
 
     /** The 32 secret bytes, for persisting the key; callers must not log them. */
     public byte[] toBytes() {
-        return Secp256k1.toBytes32(secret);
+        return secret.clone();
     }
 
-    /** this·tweak mod n (route blinding: the blinded node's private key). */
+    /** this·tweak mod n (route blinding: the blinded node's private key, the next path key secret). */
     public PrivateKey multiply(Bytes32 tweak) {
-        BigInteger t = new BigInteger(1, tweak.toArray());
-        BigInteger k = secret.multiply(t).mod(Secp256k1.N);
-        if (k.signum() == 0) {
-            throw new IllegalArgumentException("tweak gives a zero key");
+        byte[] t = tweak.toArray();
+        if (!Secp256k1.isValidScalar(t)) {
+            // Zero or ≥ n: a hash output that BOLT 4 cannot use (probability about 2^-128).
+            throw new IllegalArgumentException("tweak gives a zero key or is not below n");
         }
-        return new PrivateKey(k);
+        return new PrivateKey(Secp256k1Providers.current().multiplySecret(secret, t));
     }
 
     /** BOLT 4 / BOLT 8 ECDH: SHA256 of the compressed point secret·P. */
     public Bytes32 ecdh(PublicKey remote) {
         Secp256k1Provider provider = Secp256k1Providers.current();
-        byte[] b = toBytes();
+        return Bytes32.wrap(provider.ecdh(secret, remote.handle(provider)));
+    }
+
+    /**
+     * The same shared secret as {@code ecdh(other.publicKey())}, for a key pair we hold both
+     * halves of (a blinded hop to ourselves): SHA256 of (this·other)·G, one fixed-base
+     * multiplication instead of a variable-base one.
+     */
+    public Bytes32 ecdh(PrivateKey other) {
+        Secp256k1Provider provider = Secp256k1Providers.current();
+        byte[] product = provider.multiplySecret(secret, other.secret);
         try {
-            return Hashes.sha256Of(provider.ecdh(b, remote.handle(provider)));
+            return Hashes.sha256Of(provider.serialize(provider.publicKey(product)));
         } finally {
-            Arrays.fill(b, (byte) 0);
+            Arrays.fill(product, (byte) 0);
         }
     }
 

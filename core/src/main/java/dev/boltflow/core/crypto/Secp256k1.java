@@ -38,6 +38,10 @@ public final class Secp256k1 {
     private static final BigInteger OFFSET = BigInteger.ONE.shiftLeft(SPLIT_BITS).subtract(BigInteger.ONE)
             .multiply(HALF).subtract(SPLIT_BIAS).multiply(BigInteger.ONE.add(LAMBDA)).mod(N);
     private static final int[] N_WORDS = Nat256.fromBigInteger(N);
+    /** 2^256 − n (129 bits) as five little-endian words: 2^256 ≡ this (mod n). */
+    private static final int[] N_COMPLEMENT = Arrays.copyOf(
+            Nat256.fromBigInteger(BigInteger.ONE.shiftLeft(256).subtract(N)), 5);
+    private static final long M32 = 0xffffffffL;
     /** Windows of {@link #multiplyG}: 64 of 4 bits over the whole scalar. */
     private static final int G_WINDOWS = 64;
 
@@ -247,6 +251,98 @@ public final class Secp256k1 {
             y = y.negate();
         }
         return CURVE.createPoint(x, y.toBigInteger());
+    }
+
+    /**
+     * Whether {@code b32} is 32 big-endian bytes in [1, n − 1], decided without branching on its
+     * value (a subtraction's borrow and an OR of all words).
+     */
+    public static boolean isValidScalar(byte[] b32) {
+        if (b32 == null || b32.length != 32) {
+            return false;
+        }
+        int[] w = words(b32);
+        long borrow = 0;
+        int any = 0;
+        for (int i = 0; i < 8; i++) {
+            borrow = (borrow + (w[i] & M32) - (N_WORDS[i] & M32)) >> 32;
+            any |= w[i];
+        }
+        Arrays.fill(w, 0);
+        // borrow is -1 exactly when b < n.
+        return ((int) borrow & (any | -any) >>> 31) != 0;
+    }
+
+    /**
+     * a·b mod n for two 32-byte scalars, in a fixed sequence of word operations whatever their
+     * values (no {@link BigInteger}): a 512-bit product, then four folds of its high half with
+     * 2^256 ≡ 2^256 − n (mod n), a 129-bit constant, and one masked subtraction of n.
+     */
+    public static byte[] multiplyModN(byte[] a, byte[] b) {
+        int[] x = words(a);
+        int[] y = words(b);
+        int[] zz = mulAdd(x, 0, 8, y, new int[0], 17);
+        // zz < 2^512 → r1 < 2^256 + 2^385 → r2 < 2^259 → r3 < 2^256 + 2^132 → r4 < 2^256.
+        int[] r1 = mulAdd(zz, 8, 8, N_COMPLEMENT, Arrays.copyOf(zz, 8), 14);
+        int[] r2 = mulAdd(r1, 8, 6, N_COMPLEMENT, Arrays.copyOf(r1, 8), 12);
+        int[] r3 = mulAdd(r2, 8, 4, N_COMPLEMENT, Arrays.copyOf(r2, 8), 10);
+        int[] r4 = mulAdd(r3, 8, 2, N_COMPLEMENT, Arrays.copyOf(r3, 8), 8);
+        // r4 < 2^256 < 2n: subtract n once, keep the difference unless it borrowed.
+        int[] d = new int[8];
+        long borrow = 0;
+        for (int i = 0; i < 8; i++) {
+            borrow += (r4[i] & M32) - (N_WORDS[i] & M32);
+            d[i] = (int) borrow;
+            borrow >>= 32;
+        }
+        int keep = (int) borrow;
+        byte[] out = new byte[32];
+        for (int i = 0; i < 8; i++) {
+            int v = (r4[i] & keep) | (d[i] & ~keep);
+            int at = 28 - 4 * i;
+            out[at] = (byte) (v >>> 24);
+            out[at + 1] = (byte) (v >>> 16);
+            out[at + 2] = (byte) (v >>> 8);
+            out[at + 3] = (byte) v;
+        }
+        for (int[] t : new int[][] {x, y, zz, r1, r2, r3, r4, d}) {
+            Arrays.fill(t, 0);
+        }
+        return out;
+    }
+
+    /**
+     * z = a[aOff, aOff + aLen)·b + c as {@code zLen} little-endian words, every carry carried
+     * through all of z: the same operations whatever the values. z must be long enough.
+     */
+    private static int[] mulAdd(int[] a, int aOff, int aLen, int[] b, int[] c, int zLen) {
+        int[] z = Arrays.copyOf(c, zLen);
+        for (int i = 0; i < aLen; i++) {
+            long ai = a[aOff + i] & M32;
+            long carry = 0;
+            for (int j = 0; j < b.length; j++) {
+                // ≤ (2^32 − 1)^2 + 2 (2^32 − 1) = 2^64 − 1: no overflow of the unsigned 64 bits.
+                carry += ai * (b[j] & M32) + (z[i + j] & M32);
+                z[i + j] = (int) carry;
+                carry >>>= 32;
+            }
+            for (int k = i + b.length; k < zLen; k++) {
+                carry += z[k] & M32;
+                z[k] = (int) carry;
+                carry >>>= 32;
+            }
+        }
+        return z;
+    }
+
+    /** Little-endian 32-bit words of 32 big-endian bytes. */
+    private static int[] words(byte[] b32) {
+        int[] w = new int[8];
+        for (int i = 0; i < 8; i++) {
+            int at = 28 - 4 * i;
+            w[i] = (b32[at] & 0xff) << 24 | (b32[at + 1] & 0xff) << 16 | (b32[at + 2] & 0xff) << 8 | (b32[at + 3] & 0xff);
+        }
+        return w;
     }
 
     /** A 32-byte big-endian scalar in [1, n-1], else a {@link DecodeException}. */

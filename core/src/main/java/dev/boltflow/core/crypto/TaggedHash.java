@@ -3,13 +3,14 @@ package dev.boltflow.core.crypto;
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
 import java.nio.charset.StandardCharsets;
-import org.bouncycastle.crypto.digests.SHA256Digest;
+import java.security.DigestException;
+import java.security.MessageDigest;
 
 /**
  * A tagged hash H(tag, msg) = SHA256(SHA256(tag) ‖ SHA256(tag) ‖ msg) (BIP-340 "Design"; BOLT 12
- * "Signature Calculation"). An instance holds a SHA-256 state that has already absorbed the 64-byte
- * prefix, so each hash starts from a copy of it: one compression less than hashing from scratch.
- * Instances are immutable and thread-safe; keep fixed tags in constants.
+ * "Signature Calculation"). An instance holds a SHA-256 state ({@link Hashes#newSha256()}) that has
+ * already absorbed the 64-byte prefix, so each hash starts from a copy of it: one compression less
+ * than hashing from scratch. Instances are immutable and thread-safe; keep fixed tags in constants.
  */
 public final class TaggedHash {
     public static final TaggedHash BIP340_CHALLENGE = of("BIP0340/challenge");
@@ -17,9 +18,9 @@ public final class TaggedHash {
     public static final TaggedHash BIP340_NONCE = of("BIP0340/nonce");
 
     /** The prefix state; never updated after construction, only copied. */
-    private final SHA256Digest prefix;
+    private final MessageDigest prefix;
 
-    private TaggedHash(SHA256Digest prefix) {
+    private TaggedHash(MessageDigest prefix) {
         this.prefix = prefix;
     }
 
@@ -31,9 +32,9 @@ public final class TaggedHash {
     /** A tag given as raw bytes (BOLT 12's nonce tag is "LnNonce" ‖ a whole TLV record). */
     public static TaggedHash of(byte[] tag) {
         byte[] t = Hashes.sha256(tag);
-        SHA256Digest d = new SHA256Digest();
-        d.update(t, 0, 32);
-        d.update(t, 0, 32);
+        MessageDigest d = Hashes.newSha256();
+        d.update(t);
+        d.update(t);
         return new TaggedHash(d);
     }
 
@@ -44,13 +45,11 @@ public final class TaggedHash {
 
     /** H(tag, parts[0] ‖ parts[1] ‖ …). */
     public Bytes32 hash(byte[]... parts) {
-        SHA256Digest d = start();
+        MessageDigest d = start();
         for (byte[] p : parts) {
-            d.update(p, 0, p.length);
+            d.update(p);
         }
-        byte[] out = new byte[32];
-        d.doFinal(out, 0);
-        return Bytes32.wrap(out);
+        return Bytes32.wrap(d.digest());
     }
 
     public Bytes32 hash(Bytes msg) {
@@ -62,22 +61,34 @@ public final class TaggedHash {
     }
 
     /** A fresh digest that has absorbed the prefix; the caller feeds the message and finishes it. */
-    SHA256Digest start() {
-        return new SHA256Digest(prefix);
+    MessageDigest start() {
+        try {
+            return (MessageDigest) prefix.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's SHA-256 is cloneable", e);
+        }
     }
 
     /** H(tag, a[off, off+len)) written to out[outOff, outOff+32). */
     void hashInto(byte[] a, int off, int len, byte[] out, int outOff) {
-        SHA256Digest d = start();
+        MessageDigest d = start();
         d.update(a, off, len);
-        d.doFinal(out, outOff);
+        finish(d, out, outOff);
     }
 
     /** H(tag, a[aOff, aOff+aLen) ‖ b[bOff, bOff+bLen)) written to out[outOff, outOff+32). */
     void hashInto(byte[] a, int aOff, int aLen, byte[] b, int bOff, int bLen, byte[] out, int outOff) {
-        SHA256Digest d = start();
+        MessageDigest d = start();
         d.update(a, aOff, aLen);
         d.update(b, bOff, bLen);
-        d.doFinal(out, outOff);
+        finish(d, out, outOff);
+    }
+
+    private static void finish(MessageDigest d, byte[] out, int outOff) {
+        try {
+            d.digest(out, outOff, 32);
+        } catch (DigestException e) {
+            throw new IllegalStateException("32 bytes fit", e);
+        }
     }
 }

@@ -92,6 +92,19 @@ public final class BlindedPayments {
      */
     public static PaymentPath create(List<IntermediateHop> hops, Recipient recipient, int dummyHops,
             PrivateKey firstPathKeySecret) {
+        return create(hops, recipient, dummyHops, firstPathKeySecret, Optional.empty());
+    }
+
+    /**
+     * As {@link #create(List, Recipient, int, PrivateKey)} by the recipient itself:
+     * {@code recipientKey} is the private key of {@link Recipient#nodeId()}, which blinds our own
+     * hops with fixed-base multiplications only (see {@link RouteBlinding#blind}); same bytes.
+     */
+    public static PaymentPath create(List<IntermediateHop> hops, Recipient recipient, int dummyHops,
+            PrivateKey firstPathKeySecret, Optional<PrivateKey> recipientKey) {
+        if (recipientKey.isPresent() && !recipientKey.get().publicKey().equals(recipient.nodeId())) {
+            throw new IllegalArgumentException("recipientKey is not the recipient's key");
+        }
         int k = hops.size();
         long finalMaxCltv = recipient.maxCltvExpiry() + recipient.minFinalCltvExpiryDelta();
         long[] maxCltv = new long[k];
@@ -130,7 +143,7 @@ public final class BlindedPayments {
             throw new OnionException(OnionException.Reason.INVALID_PAYMENT_PARAMETERS,
                     "no amount passes every hop: minimum " + min + " > maximum " + max + " msat");
         }
-        BlindedPath path = RouteBlinding.create(firstPathKeySecret, nodes, data, dummyHops);
+        BlindedPath path = RouteBlinding.create(firstPathKeySecret, nodes, data, dummyHops, recipientKey);
         return new PaymentPath(path, new BlindedPayInfo(fees.feeBaseMsat(), fees.feeProportionalMillionths(),
                 fees.cltvExpiryDelta(), min, max, Features.EMPTY));
     }

@@ -97,13 +97,15 @@ public final class OnionMessages {
      */
     public static Outgoing build(PrivateKey ourNodeKey, List<PublicKey> intermediates, Destination destination,
             OnionMessagePayload payload, SecureRandom random) {
+        // e_0 only when we blind hops ourselves: not when sending straight into someone's path.
+        boolean blindsOwnHops = destination instanceof Destination.Node || !intermediates.isEmpty();
         return build(ourNodeKey, intermediates, destination, payload, PrivateKey.random(random),
-                PrivateKey.random(random));
+                blindsOwnHops ? PrivateKey.random(random) : null);
     }
 
     /**
      * Builds a message with the given Sphinx session key and the path key secret e_0 for the hops
-     * we blind ourselves (unused when there are none). For tests and vectors; production code
+     * we blind ourselves (unused, and may be null, when there are none). For tests and vectors; production code
      * uses {@link #build(PrivateKey, List, Destination, OnionMessagePayload, SecureRandom)}.
      *
      * @throws OnionException when the route cannot be built or the payloads do not fit

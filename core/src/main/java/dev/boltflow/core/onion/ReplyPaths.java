@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Reply paths back to this node whose final {@code path_id} authenticates a context (BOLT 4,
@@ -69,7 +70,8 @@ public final class ReplyPaths {
             data.add(EncryptedDataTlv.EMPTY.withNextNodeId(nodes.get(i + 1)));
         }
         data.add(EncryptedDataTlv.EMPTY.withPathId(pathId(context).bytes()));
-        return RouteBlinding.create(firstPathKeySecret, nodes, data, dummyHops);
+        // Our own hops are blinded with our key: fixed-base multiplications only (RouteBlinding.blind).
+        return RouteBlinding.create(firstPathKeySecret, nodes, data, dummyHops, Optional.of(nodeKey));
     }
 
     @Override

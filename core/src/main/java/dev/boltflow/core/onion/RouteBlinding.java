@@ -12,13 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * BOLT 4 "Route Blinding": create a {@code blinded_path} (as its recipient, or a sender blinding
  * its own hops), and unblind one hop of it (as a node on the path).
  */
 public final class RouteBlinding {
-    private static final byte[] BLINDED_NODE_ID = "blinded_node_id".getBytes(StandardCharsets.US_ASCII);
+    private static final Hashes.KeyedHmac BLINDED_NODE_ID = new Hashes.KeyedHmac("blinded_node_id".getBytes(StandardCharsets.US_ASCII));
     private static final byte[] ZERO_NONCE = new byte[12];
     private static final byte[] NO_AD = new byte[0];
 
@@ -39,6 +40,17 @@ public final class RouteBlinding {
      */
     public static BlindedPath create(PrivateKey firstPathKeySecret, List<PublicKey> nodeIds, List<EncryptedDataTlv> data,
             int dummyHops) {
+        return create(firstPathKeySecret, nodeIds, data, dummyHops, Optional.empty());
+    }
+
+    /**
+     * As {@link #create(PrivateKey, List, List, int)} for a path whose recipient is us:
+     * {@code recipientKey} is the last node's private key, so its hops (the real one and the
+     * dummies) cost three fixed-base multiplications each instead of two variable-base ones and a
+     * fixed-base one (see {@link #blind(PrivateKey, List, List, Optional)}). Same bytes.
+     */
+    public static BlindedPath create(PrivateKey firstPathKeySecret, List<PublicKey> nodeIds, List<EncryptedDataTlv> data,
+            int dummyHops, Optional<PrivateKey> recipientKey) {
         if (nodeIds.isEmpty() || nodeIds.size() != data.size()) {
             throw new OnionException(OnionException.Reason.INVALID_ROUTE,
                     "need one encrypted_data_tlv per node and at least one node");
@@ -62,7 +74,7 @@ public final class RouteBlinding {
                 tlvs.add(i == dummyHops - 1 ? last : forward);
             }
         }
-        return blind(firstPathKeySecret, nodes, pad(tlvs));
+        return blind(firstPathKeySecret, nodes, pad(tlvs), recipientKey);
     }
 
     /** {@link #create(PrivateKey, List, List, int)} without dummy hops. */
@@ -73,20 +85,34 @@ public final class RouteBlinding {
     /**
      * Blinds {@code nodeIds} and encrypts each given plaintext as it is (no padding added): the
      * primitive under {@link #create}. Per hop: one ECDH, one multiplication for the blinded node
-     * id and one fixed-base multiplication for the next path key.
+     * id and one fixed-base multiplication for the path key (the path key secrets e_i are a chain
+     * of scalars, e_{i+1} = e_i·SHA256(E_i ‖ ss_i), so no point is tweaked for them).
      */
     public static BlindedPath blind(PrivateKey firstPathKeySecret, List<PublicKey> nodeIds, List<Bytes> plaintexts) {
+        return blind(firstPathKeySecret, nodeIds, plaintexts, Optional.empty());
+    }
+
+    /**
+     * As {@link #blind(PrivateKey, List, List)}, where {@code ownKey} is the private key of those
+     * nodes that are us. For such a hop, ss = SHA256((e_i·k)·G), which is ECDH(e_i, k·G), and
+     * B_i = (HMAC256("blinded_node_id", ss)·k)·G, which is the tweak of k·G: fixed-base
+     * multiplications of secret scalar products instead of a variable-base ECDH and tweak.
+     */
+    public static BlindedPath blind(PrivateKey firstPathKeySecret, List<PublicKey> nodeIds, List<Bytes> plaintexts,
+            Optional<PrivateKey> ownKey) {
         if (nodeIds.isEmpty() || nodeIds.size() != plaintexts.size()) {
             throw new OnionException(OnionException.Reason.INVALID_ROUTE,
                     "need one plaintext per node and at least one node");
         }
+        PublicKey us = ownKey.map(PrivateKey::publicKey).orElse(null);
         List<BlindedPath.Hop> hops = new ArrayList<>(nodeIds.size());
         PrivateKey e = firstPathKeySecret;
         for (int i = 0; i < nodeIds.size(); i++) {
-            HopSecrets s = HopSecrets.of(e, nodeIds.get(i));
+            PublicKey node = nodeIds.get(i);
+            HopSecrets s = node.equals(us) ? HopSecrets.ofOwn(e, ownKey.get()) : HopSecrets.of(e, node);
             hops.add(new BlindedPath.Hop(s.blindedNodeId, encrypt(s.rho, plaintexts.get(i))));
             if (i < nodeIds.size() - 1) {
-                e = s.nextPathKeySecret;
+                e = s.nextPathKeySecret(e);
             }
         }
         return new BlindedPath(SciddirOrPubkey.of(nodeIds.get(0)), firstPathKeySecret.publicKey(), hops);
@@ -98,22 +124,33 @@ public final class RouteBlinding {
         final byte[] sharedSecret;
         final byte[] rho;
         final PublicKey blindedNodeId;
-        final PrivateKey nextPathKeySecret;
 
-        private HopSecrets(PublicKey pathKey, byte[] ss, byte[] rho, PublicKey blindedNodeId, PrivateKey next) {
+        private HopSecrets(PublicKey pathKey, byte[] ss, byte[] rho, PublicKey blindedNodeId) {
             this.pathKey = pathKey;
             this.sharedSecret = ss;
             this.rho = rho;
             this.blindedNodeId = blindedNodeId;
-            this.nextPathKeySecret = next;
         }
 
+        /** E_i = e_i·G, ss_i = ECDH(e_i, N_i), B_i = HMAC256("blinded_node_id", ss_i)·N_i. */
         static HopSecrets of(PrivateKey e, PublicKey nodeId) {
             PublicKey pathKey = e.publicKey();
             byte[] ss = e.ecdh(nodeId).bytes().toArray();
             PublicKey blinded = nodeId.multiply(blindingTweak(ss));
-            PrivateKey next = e.multiply(nextPathKeyTweak(pathKey, ss));
-            return new HopSecrets(pathKey, ss, Sphinx.rho(ss), blinded, next);
+            return new HopSecrets(pathKey, ss, Sphinx.rho(ss), blinded);
+        }
+
+        /** The same values for a node whose key k we hold: ss_i = SHA256((e_i·k)·G), B_i = (tweak·k)·G. */
+        static HopSecrets ofOwn(PrivateKey e, PrivateKey nodeKey) {
+            PublicKey pathKey = e.publicKey();
+            byte[] ss = e.ecdh(nodeKey).bytes().toArray();
+            PublicKey blinded = nodeKey.multiply(blindingTweak(ss)).publicKey();
+            return new HopSecrets(pathKey, ss, Sphinx.rho(ss), blinded);
+        }
+
+        /** e_{i+1} = SHA256(E_i ‖ ss_i)·e_i: a scalar product, no point operation. */
+        PrivateKey nextPathKeySecret(PrivateKey e) {
+            return e.multiply(nextPathKeyTweak(pathKey, sharedSecret));
         }
 
         @Override
@@ -176,7 +213,7 @@ public final class RouteBlinding {
 
     /** HMAC256("blinded_node_id", ss): B_i = tweak·N_i, b_i = tweak·k_i. */
     static Bytes32 blindingTweak(byte[] ss) {
-        return Bytes32.wrap(Hashes.hmacSha256(BLINDED_NODE_ID, ss));
+        return Bytes32.wrap(BLINDED_NODE_ID.mac(ss));
     }
 
     /** SHA256(E_i ‖ ss_i): E_{i+1} = tweak·E_i. */

@@ -14,9 +14,8 @@ import java.security.MessageDigest;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.bouncycastle.crypto.digests.SHA256Digest;
+import javax.crypto.Mac;
 import org.bouncycastle.crypto.engines.ChaCha7539Engine;
-import org.bouncycastle.crypto.macs.HMac;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.crypto.params.ParametersWithIV;
 
@@ -39,9 +38,9 @@ public final class Sphinx {
     private static final int HMAC_LENGTH = 32;
     private static final byte[] ZERO_NONCE = new byte[12];
     // BOLT 4, Key Generation: ASCII key types, no terminating zero.
-    private static final byte[] RHO = "rho".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] MU = "mu".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] PAD = "pad".getBytes(StandardCharsets.US_ASCII);
+    private static final Hashes.KeyedHmac RHO = new Hashes.KeyedHmac("rho".getBytes(StandardCharsets.US_ASCII));
+    private static final Hashes.KeyedHmac MU = new Hashes.KeyedHmac("mu".getBytes(StandardCharsets.US_ASCII));
+    private static final Hashes.KeyedHmac PAD = new Hashes.KeyedHmac("pad".getBytes(StandardCharsets.US_ASCII));
 
     private Sphinx() {
     }
@@ -130,14 +129,18 @@ public final class Sphinx {
 
         // Shared secrets: ss_i = ECDH(ek_i, P_i); ek_{i+1} = ek_i · SHA256(epk_i ‖ ss_i). One ECDH and
         // one fixed-base multiplication per hop (none for the last hop's successor).
-        byte[][] ss = new byte[n][];
+        // The hop keys rho_i and mu_i are derived once each, for the filler and the layers alike.
+        byte[][] rho = new byte[n][];
+        byte[][] mu = new byte[n][];
         PrivateKey ek = sessionKey;
         PublicKey firstKey = sessionKey.publicKey();
         for (int i = 0; i < n; i++) {
-            ss[i] = ek.ecdh(hopKeys.get(i)).bytes().toArray();
+            byte[] ss = ek.ecdh(hopKeys.get(i)).bytes().toArray();
+            rho[i] = key(RHO, ss);
+            mu[i] = key(MU, ss);
             if (i < n - 1) {
                 PublicKey epk = i == 0 ? firstKey : ek.publicKey();
-                ek = ek.multiply(blindingFactor(epk, ss[i]));
+                ek = ek.multiply(blindingFactor(epk, ss));
             }
         }
 
@@ -150,7 +153,7 @@ public final class Sphinx {
             filled += shift[i];
             // hop i appends shift_i zeros and XORs its stream over [0, L + shift_i); the filler is
             // the tail [L - before, L + shift_i) of that.
-            xorStream(key(RHO, ss[i]), payloadsLength - before, filler, 0, filled);
+            xorStream(rho[i], payloadsLength - before, filler, 0, filled);
         }
 
         int headerOffset = 1 + PublicKey.LENGTH;
@@ -167,11 +170,11 @@ public final class Sphinx {
             int at = headerOffset + writeBigSize(packet, headerOffset, payload.length());
             payload.copyTo(packet, at);
             System.arraycopy(hmac, 0, packet, at + payload.length(), HMAC_LENGTH);
-            xorStream(key(RHO, ss[i]), 0, packet, headerOffset, payloadsLength);
+            xorStream(rho[i], 0, packet, headerOffset, payloadsLength);
             if (i == n - 1) {
                 System.arraycopy(filler, 0, packet, headerOffset + payloadsLength - fillerLength, fillerLength);
             }
-            hmac = mac(key(MU, ss[i]), packet, headerOffset, payloadsLength, ad);
+            hmac = mac(mu[i], packet, headerOffset, payloadsLength, ad);
         }
         System.arraycopy(hmac, 0, packet, headerOffset + payloadsLength, HMAC_LENGTH);
         return packet;
@@ -208,10 +211,13 @@ public final class Sphinx {
             throw new AuthenticationException("onion hmac mismatch");
         }
 
-        // unwrapped_payloads = (hop_payloads ‖ zeros) XOR stream(rho), twice the length.
+        // unwrapped_payloads = (hop_payloads ‖ zeros) XOR stream(rho), twice the length. Only its
+        // first length + shift bytes are ever read: the stream past length is made once the payload
+        // length is known, and only for a packet to forward.
+        byte[] rho = key(RHO, ss);
         byte[] unwrapped = new byte[2 * length];
         System.arraycopy(packet, headerOffset, unwrapped, 0, length);
-        xorStream(key(RHO, ss), 0, unwrapped, 0, unwrapped.length);
+        xorStream(rho, 0, unwrapped, 0, length);
 
         ByteReader r = new ByteReader(unwrapped);
         long payloadLength = r.bigSize("hop payload length");
@@ -232,6 +238,7 @@ public final class Sphinx {
         if (isZero(unwrapped, end, HMAC_LENGTH)) {
             return new Peeled(payload, Optional.empty());
         }
+        xorStream(rho, length, unwrapped, length, shift);
         PublicKey nextKey = publicKey.multiply(blindingFactor(publicKey, ss));
         byte[] next = new byte[packet.length];
         next[0] = VERSION;
@@ -243,18 +250,12 @@ public final class Sphinx {
 
     /** BOLT 4, Blinding Ephemeral Onion Keys: SHA256(epk ‖ ss). */
     private static Bytes32 blindingFactor(PublicKey epk, byte[] ss) {
-        SHA256Digest d = new SHA256Digest();
-        byte[] pk = epk.bytes().toArray();
-        d.update(pk, 0, pk.length);
-        d.update(ss, 0, ss.length);
-        byte[] out = new byte[32];
-        d.doFinal(out, 0);
-        return Bytes32.wrap(out);
+        return Hashes.sha256Of(epk.bytes().toArray(), ss);
     }
 
     /** BOLT 4, Key Generation: HMAC256(key type, secret). */
-    static byte[] key(byte[] type, byte[] secret) {
-        return Hashes.hmacSha256(type, secret);
+    static byte[] key(Hashes.KeyedHmac type, byte[] secret) {
+        return type.mac(secret);
     }
 
     static byte[] rho(byte[] secret) {
@@ -262,13 +263,10 @@ public final class Sphinx {
     }
 
     private static byte[] mac(byte[] key, byte[] data, int offset, int length, byte[] ad) {
-        HMac mac = new HMac(new SHA256Digest());
-        mac.init(new KeyParameter(key));
+        Mac mac = Hashes.newHmac(key);
         mac.update(data, offset, length);
-        mac.update(ad, 0, ad.length);
-        byte[] out = new byte[HMAC_LENGTH];
-        mac.doFinal(out, 0);
-        return out;
+        mac.update(ad);
+        return mac.doFinal();
     }
 
     /** XORs the ChaCha20 stream (zero nonce) starting at {@code streamOffset} into data[off, off+len). */

@@ -16,6 +16,7 @@ import dev.boltflow.core.onion.ReplyPaths;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /** {@link NodeSigner} over a node key held in memory. */
 public final class LocalNodeSigner implements NodeSigner {
@@ -48,6 +49,12 @@ public final class LocalNodeSigner implements NodeSigner {
     @Override
     public boolean recognise(Bytes pathId, Bytes context) {
         return paths.recognise(pathId, context);
+    }
+
+    @Override
+    public BlindedPayments.PaymentPath paymentPath(List<BlindedPayments.IntermediateHop> hops,
+            BlindedPayments.Recipient recipient) {
+        return BlindedPayments.create(hops, recipient, 0, PrivateKey.random(random), Optional.of(nodeKey));
     }
 
     @Override

@@ -30,6 +30,13 @@ public interface NodeSigner {
     /** Whether {@code pathId} is {@link #pathId}({@code context}); constant time. */
     boolean recognise(Bytes pathId, Bytes context);
 
+    /**
+     * A blinded payment path to us through {@code hops} (none: we introduce it), with a fresh
+     * random path key; {@code recipient.nodeId()} is {@link #nodeId()}. Made here because our own
+     * hop is cheaper to blind with the node key (fixed-base multiplications only).
+     */
+    BlindedPayments.PaymentPath paymentPath(List<BlindedPayments.IntermediateHop> hops, BlindedPayments.Recipient recipient);
+
     /** A blinded reply path to us through {@code intermediates} whose final hop carries {@link #pathId}(context). */
     BlindedPath replyPath(List<PublicKey> intermediates, Bytes context);
 

@@ -206,11 +206,10 @@ public final class SendInvoice implements Disposable {
         long amount = checked.accepted.amountMsat();
         PaymentPreimage preimage = PaymentPreimage.random(random);
         Bytes32 hash = preimage.paymentHash();
-        BlindedPayments.PaymentPath path = BlindedPayments.create(config.paymentPathHops(),
+        BlindedPayments.PaymentPath path = signer.paymentPath(config.paymentPathHops(),
                 new BlindedPayments.Recipient(signer.nodeId(), signer.pathId(paymentContext(hash)).bytes(),
                         config.htlcMinimumMsat(), config.htlcMaximumFor(amount), config.minFinalCltvExpiryDelta(),
-                        blockHeight.current() + config.paymentPathCltvExpiry()),
-                random);
+                        blockHeight.current() + config.paymentPathCltvExpiry()));
         UnsignedInvoice unsigned = InvoiceBuilder.forRequest(invreq)
                 .createdAt(now)
                 .relativeExpiry(relativeExpiry)

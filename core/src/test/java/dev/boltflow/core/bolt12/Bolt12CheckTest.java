@@ -10,6 +10,7 @@ import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.crypto.Bolt12Signatures;
 import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.crypto.Signature;
+import dev.boltflow.core.testing.OnEachSecp256k1Provider;
 import dev.boltflow.core.testing.Vectors;
 import dev.boltflow.core.tlv.TlvRecord;
 import dev.boltflow.core.tlv.TlvStream;
@@ -18,7 +19,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Signatures, offer ids and expiry warnings over real strings and crafted variants of them. */
-class Bolt12CheckTest {
+class Bolt12CheckTest extends OnEachSecp256k1Provider {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private static JsonNode clnExample() {

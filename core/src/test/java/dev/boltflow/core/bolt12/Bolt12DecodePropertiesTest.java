@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.boltflow.core.bytes.ByteWriter;
+import dev.boltflow.core.testing.EachSecp256k1Provider;
 import dev.boltflow.core.tlv.TlvRecord;
 import dev.boltflow.core.tlv.TlvStream;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.Size;
 
@@ -25,6 +27,7 @@ import net.jqwik.api.constraints.Size;
  * For any input, {@link Bolt12Object#decode(String)} either round-trips exactly or throws
  * {@link Bolt12ParseException}: never another exception type, never a hang.
  */
+@AddLifecycleHook(EachSecp256k1Provider.class)
 class Bolt12DecodePropertiesTest {
     private static final String[] HRPS = {"lno", "lnr", "lni"};
     private static final String BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";

@@ -10,6 +10,7 @@ import dev.boltflow.core.bolt12.Bolt12ParseException.Kind;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.crypto.Signature;
+import dev.boltflow.core.testing.OnEachSecp256k1Provider;
 import dev.boltflow.core.testing.Vectors;
 import java.util.List;
 import java.util.Set;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * json_example[0]: the non-offer invoice_request it was given and the invoice it answered with), and
  * the signed invoice_request of bolt12/signature-test.json.
  */
-class ClnExampleTest {
+class ClnExampleTest extends OnEachSecp256k1Provider {
 
     private static JsonNode example() {
         return Vectors.readJson(Vectors.clnSchemasDir().resolve("sendinvoice.json")).get("json_example").get(0);

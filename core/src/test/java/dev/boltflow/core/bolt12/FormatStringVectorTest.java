@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.boltflow.core.bolt12.Bolt12ParseException.Kind;
+import dev.boltflow.core.testing.OnEachSecp256k1Provider;
 import dev.boltflow.core.testing.Vectors;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +20,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** BOLT 12 "Encoding", read from ../shared/bolts/bolt12/format-string-test.json. */
-class FormatStringVectorTest {
+class FormatStringVectorTest extends OnEachSecp256k1Provider {
     private static final String FILE = "bolt12/format-string-test.json";
 
     static Stream<Arguments> cases() {

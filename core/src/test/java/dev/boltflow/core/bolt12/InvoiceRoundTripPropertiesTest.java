@@ -13,6 +13,7 @@ import dev.boltflow.core.onion.BlindedPayments.PaymentPath;
 import dev.boltflow.core.sendinvoice.InvoiceRequestValidator;
 import dev.boltflow.core.sendinvoice.SendInvoiceException;
 import dev.boltflow.core.sendinvoice.SendInvoiceRequest;
+import dev.boltflow.core.testing.EachSecp256k1Provider;
 import dev.boltflow.core.tlv.TlvRecord;
 import dev.boltflow.core.tlv.TlvStream;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.statistics.Statistics;
 
 /**
@@ -33,6 +35,7 @@ import net.jqwik.api.statistics.Statistics;
  * mirrors the request exactly and passes every payer check. For random streams of request records:
  * the validator accepts or throws {@link SendInvoiceException}, nothing else.
  */
+@AddLifecycleHook(EachSecp256k1Provider.class)
 class InvoiceRoundTripPropertiesTest {
 
     /** A request our writer could send, and the invoice parameters to answer it with. */

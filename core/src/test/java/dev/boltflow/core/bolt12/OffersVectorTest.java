@@ -11,6 +11,7 @@ import dev.boltflow.core.bolt12.Bolt12ParseException.Kind;
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.onion.BlindedPath;
 import dev.boltflow.core.onion.SciddirOrPubkey;
+import dev.boltflow.core.testing.OnEachSecp256k1Provider;
 import dev.boltflow.core.testing.Vectors;
 import dev.boltflow.core.tlv.TlvRecord;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** BOLT 12 offers, read from ../shared/bolts/bolt12/offers-test.json. */
-class OffersVectorTest {
+class OffersVectorTest extends OnEachSecp256k1Provider {
     private static final String FILE = "bolt12/offers-test.json";
 
     static Stream<Arguments> valid() {

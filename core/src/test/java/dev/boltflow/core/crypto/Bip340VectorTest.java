@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
+import dev.boltflow.core.testing.OnEachSecp256k1Provider;
 import dev.boltflow.core.testing.Vectors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,8 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** BIP-340's own vectors, read from ../shared/bolts/bip340/test-vectors.csv. */
-class Bip340VectorTest {
+/** BIP-340's own vectors, read from ../shared/bolts/bip340/test-vectors.csv, on each secp256k1 provider. */
+class Bip340VectorTest extends OnEachSecp256k1Provider {
 
     record Row(String index, String secretKey, String publicKey, String auxRand, String message,
                String signature, boolean valid, String comment) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
+import dev.boltflow.core.testing.OnEachSecp256k1Provider;
 import dev.boltflow.core.testing.Vectors;
 import dev.boltflow.core.tlv.TlvRecord;
 import dev.boltflow.core.tlv.TlvStream;
@@ -28,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * BOLT 12 "Signature Calculation", read from ../shared/bolts/bolt12/signature-test.json. The vector
  * does not give the TLV streams whole: each is rebuilt from its leaf keys "H(`LnLeaf`,record-hex)".
  */
-class MerkleVectorTest {
+class MerkleVectorTest extends OnEachSecp256k1Provider {
     private static final Pattern LEAF_KEY = Pattern.compile("H\\(`LnLeaf`,([0-9a-f]+)\\)");
     private static final Pattern NONCE_KEY = Pattern.compile("H\\(`LnNonce`\\|first-tlv,[^)]*\\)");
     private static final String NODE_KEY = "H(`LnBranch`,leaf+nonce)";

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
+import dev.boltflow.core.testing.EachSecp256k1Provider;
 import java.security.SecureRandom;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -14,8 +15,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
-/** BIP-340 sign/verify round trips, and single-bit changes that must break verification. */
+/** BIP-340 sign/verify round trips, and single-bit changes that must break verification; each try on each provider. */
+@AddLifecycleHook(EachSecp256k1Provider.class)
 class SchnorrPropertyTest {
 
     @Provide

@@ -28,8 +28,26 @@ class Secp256k1ProviderTest {
     }
 
     @Test
-    void default_provider_is_bouncycastle() {
-        assertSame(BouncyCastleSecp256k1.INSTANCE, previous);
+    void auto_picks_libsecp256k1_where_it_loads_and_each_choice_names_its_provider() throws Exception {
+        // It loads wherever the tests run (Secp256k1TestProviders fails otherwise).
+        Secp256k1Providers.Selection auto = Secp256k1Providers.select(Secp256k1Providers.Choice.AUTO);
+        assertSame(LibSecp256k1.load(), auto.provider());
+        assertTrue(auto.fallbackReason().isEmpty());
+        assertSame(LibSecp256k1.load(), Secp256k1Providers.select(Secp256k1Providers.Choice.NATIVE).provider());
+        assertSame(BouncyCastleSecp256k1.INSTANCE, Secp256k1Providers.select(Secp256k1Providers.Choice.BOUNCYCASTLE).provider());
+        assertEquals("native", LibSecp256k1.load().name());
+        assertEquals("bouncycastle", BouncyCastleSecp256k1.INSTANCE.name());
+        for (Secp256k1Providers.Choice c : Secp256k1Providers.Choice.values()) {
+            assertSame(c, Secp256k1Providers.Choice.parse(c.cliName()));
+        }
+        assertThrows(IllegalArgumentException.class, () -> Secp256k1Providers.Choice.parse("openssl"));
+    }
+
+    @Test
+    void install_returns_the_previous_provider() {
+        Secp256k1Provider before = Secp256k1Providers.install(BouncyCastleSecp256k1.INSTANCE);
+        assertSame(previous, before);
+        assertSame(BouncyCastleSecp256k1.INSTANCE, Secp256k1Providers.current());
     }
 
     @Test
@@ -58,7 +76,9 @@ class Secp256k1ProviderTest {
         PublicKey fresh = PrivateKey.random(random).publicKey();
         assertEquals(fresh.add(bobPub), bobPub.add(fresh));
 
-        for (String op : new String[] {"parse", "publicKey", "ecdh", "sign", "verify", "tweak", "add"}) {
+        assertEquals(alice.multiply(tweak).publicKey(), alice.publicKey().multiply(tweak));
+        assertEquals(ecdh, alice.ecdh(bob), "ECDH with a key pair we hold: (a·b)·G");
+        for (String op : new String[] {"parse", "publicKey", "ecdh", "sign", "verify", "tweak", "add", "multiplySecret"}) {
             assertTrue(other.calls(op) > 0, op + " did not reach the provider");
         }
     }
@@ -130,6 +150,12 @@ class Secp256k1ProviderTest {
         @Override
         public Object add(Object a, Object b) {
             return count("add", bc.add(unwrap(a), unwrap(b)));
+        }
+
+        @Override
+        public byte[] multiplySecret(byte[] secret, byte[] tweak) {
+            count("multiplySecret", null);
+            return bc.multiplySecret(secret, tweak);
         }
 
         @Override

@@ -7,13 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.boltflow.core.crypto.PrivateKey;
+import dev.boltflow.core.testing.EachSecp256k1Provider;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /** Every flipped bit in any act is refused with a code of that act; untouched acts always agree. */
+@AddLifecycleHook(EachSecp256k1Provider.class)
 class HandshakePropertiesTest {
 
     @Provide

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.crypto.PublicKey;
+import dev.boltflow.core.testing.OnEachSecp256k1Provider;
 import dev.boltflow.core.testing.Vectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** BOLT 8 Appendix A, Initiator Tests and Responder Tests, from vectors/bolt08-handshake.json. */
-class HandshakeVectorTest {
+class HandshakeVectorTest extends OnEachSecp256k1Provider {
     private static final String FILE = "vectors/bolt08-handshake.json";
 
     static Stream<Arguments> initiatorTests() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.boltflow.core.crypto.AuthenticationException;
 import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.crypto.Secp256k1;
+import dev.boltflow.core.testing.EachSecp256k1Provider;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Random;
@@ -17,8 +18,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /** Handshakes between random keys, then traffic both ways across key rotations; tampering fails. */
+@AddLifecycleHook(EachSecp256k1Provider.class)
 class TransportCipherPropertiesTest {
 
     @Provide

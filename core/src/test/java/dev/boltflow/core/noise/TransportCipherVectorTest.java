@@ -10,6 +10,7 @@ import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.crypto.AuthenticationException;
 import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.crypto.PublicKey;
+import dev.boltflow.core.testing.OnEachSecp256k1Provider;
 import dev.boltflow.core.testing.Vectors;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,7 +22,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** BOLT 8 Appendix A, Message Encryption Tests, from vectors/bolt08-encryption.json. */
-class TransportCipherVectorTest {
+class TransportCipherVectorTest extends OnEachSecp256k1Provider {
     private static final String FILE = "vectors/bolt08-encryption.json";
 
     static Stream<Arguments> tests() {

@@ -20,6 +20,7 @@ import dev.boltflow.core.onion.BlindedPaymentOnion.IncomingHtlc;
 import dev.boltflow.core.onion.BlindedPaymentOnion.Received;
 import dev.boltflow.core.onion.EncryptedDataTlv.PaymentRelay;
 import dev.boltflow.core.onion.PaymentOnionException.Reason;
+import dev.boltflow.core.testing.OnEachSecp256k1Provider;
 import dev.boltflow.core.testing.Vectors;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.function.Executable;
  * The sender's onion into a blinded payment path and each node's peel, against
  * blinded-payment-onion-test.json and against paths made by {@link BlindedPayments}.
  */
-class BlindedPaymentOnionTest {
+class BlindedPaymentOnionTest extends OnEachSecp256k1Provider {
     private static final long HEIGHT = 800_000;
     private static final int MIN_FINAL = 18;
     private static final long AMOUNT = 50_000;

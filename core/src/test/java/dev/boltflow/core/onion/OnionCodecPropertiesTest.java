@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.DecodeException;
 import dev.boltflow.core.crypto.PublicKey;
+import dev.boltflow.core.testing.EachSecp256k1Provider;
 import dev.boltflow.core.tlv.TlvDecodeException;
 import dev.boltflow.core.tlv.TlvRecord;
 import java.util.ArrayList;
@@ -22,8 +23,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /** encrypted_data_tlv and onionmsg_tlv codecs, and equal-length padding. */
+@AddLifecycleHook(EachSecp256k1Provider.class)
 class OnionCodecPropertiesTest {
 
     @Property(tries = 300)

@@ -11,6 +11,7 @@ import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.crypto.Hashes;
 import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.crypto.PublicKey;
+import dev.boltflow.core.testing.OnEachSecp256k1Provider;
 import dev.boltflow.core.testing.Vectors;
 import dev.boltflow.core.tlv.TlvRecord;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** BOLT 4 onion messages, read from ../shared/bolts/bolt04/blinded-onion-message-onion-test.json. */
-class OnionMessageVectorTest {
+class OnionMessageVectorTest extends OnEachSecp256k1Provider {
 
     private static JsonNode vector() {
         return Vectors.json("bolt04/blinded-onion-message-onion-test.json");
@@ -45,27 +46,34 @@ class OnionMessageVectorTest {
         List<JsonNode> hops = Vectors.elements(v.get("generate").get("hops"));
         List<Arguments> out = new ArrayList<>();
         for (int i = 0; i < hops.size(); i++) {
-            out.add(Arguments.of(hops.get(i).get("alias").asText(), hops.get(i), keys.get(i).publicKey()));
+            out.add(Arguments.of(hops.get(i).get("alias").asText(), hops.get(i), keys.get(i)));
         }
         return out.stream();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("generateHops")
-    void blindingEachHop_matchesTheVector(String alias, JsonNode hop, PublicKey nodeId) {
+    void blindingEachHop_matchesTheVector(String alias, JsonNode hop, PrivateKey node) {
+        PublicKey nodeId = node.publicKey();
         EncryptedDataTlv tlv = VectorJson.encryptedData(hop.get("tlvs"));
         Bytes plaintext = hex(hop.get("encrypted_data_tlv"));
         assertEquals(plaintext, Bytes.wrap(tlv.encode()), alias);
         assertEquals(tlv, EncryptedDataTlv.decode(plaintext.toArray()), alias);
 
-        RouteBlinding.HopSecrets s = RouteBlinding.HopSecrets.of(secret(hop.get("path_key_secret")), nodeId);
+        PrivateKey e = secret(hop.get("path_key_secret"));
+        RouteBlinding.HopSecrets s = RouteBlinding.HopSecrets.of(e, nodeId);
+        // The creator that holds the node's key (a path to itself) derives the same values with fixed-base multiplications.
+        RouteBlinding.HopSecrets own = RouteBlinding.HopSecrets.ofOwn(e, node);
+        assertEquals(hex(hop.get("ss")), Bytes.of(own.sharedSecret), alias + " (own key)");
+        assertEquals(point(hop.get("blinded_node_id")), own.blindedNodeId, alias + " (own key)");
+        assertEquals(point(hop.get("E")), own.pathKey, alias + " (own key)");
         assertEquals(hex(hop.get("ss")), Bytes.of(s.sharedSecret), alias);
         assertEquals(hex(hop.get("HMAC256('blinded_node_id', ss)")), RouteBlinding.blindingTweak(s.sharedSecret).bytes(), alias);
         assertEquals(point(hop.get("blinded_node_id")), s.blindedNodeId, alias);
         assertEquals(point(hop.get("E")), s.pathKey, alias);
         assertEquals(hex(hop.get("H(E || ss)")), RouteBlinding.nextPathKeyTweak(s.pathKey, s.sharedSecret).bytes(), alias);
         // next_e is printed with a trailing 01 (compressed-key flag): the secret is its first 32 bytes.
-        assertEquals(hex(hop.get("next_e")).slice(0, 32), Bytes.wrap(s.nextPathKeySecret.toBytes()), alias);
+        assertEquals(hex(hop.get("next_e")).slice(0, 32), Bytes.wrap(s.nextPathKeySecret(e).toBytes()), alias);
         assertEquals(hex(hop.get("rho")), Bytes.of(s.rho), alias);
         assertEquals(hex(hop.get("encrypted_recipient_data")), RouteBlinding.encrypt(s.rho, plaintext), alias);
     }

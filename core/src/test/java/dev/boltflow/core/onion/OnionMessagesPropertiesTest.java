@@ -9,6 +9,7 @@ import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.crypto.Hashes;
 import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.crypto.PublicKey;
+import dev.boltflow.core.testing.EachSecp256k1Provider;
 import dev.boltflow.core.tlv.TlvRecord;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
@@ -31,6 +33,7 @@ import net.jqwik.api.constraints.Size;
  * Onion messages built to arbitrary 1–8 hop paths (plain, into a blinded path, with us as the
  * introduction node) peel hop by hop to exactly the payload sent; tampering is dropped at once.
  */
+@AddLifecycleHook(EachSecp256k1Provider.class)
 class OnionMessagesPropertiesTest {
 
     enum Shape { TO_NODE, INTO_BLINDED_PATH, WE_INTRODUCE }

@@ -15,6 +15,8 @@ import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.bytes.DecodeException;
 import dev.boltflow.core.crypto.PublicKey;
+import dev.boltflow.core.testing.EachSecp256k1Provider;
+import dev.boltflow.core.testing.OnEachSecp256k1Provider;
 import dev.boltflow.core.testing.Vectors;
 import dev.boltflow.core.tlv.TlvDecodeException;
 import dev.boltflow.core.tlv.TlvRecord;
@@ -29,6 +31,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,7 +39,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** BOLT 4 {@code payload} codec, checked against blinded-payment-onion-test.json's hop payloads. */
-class PaymentOnionPayloadTest {
+@AddLifecycleHook(EachSecp256k1Provider.class)
+class PaymentOnionPayloadTest extends OnEachSecp256k1Provider {
 
     static Stream<Arguments> vectorHops() {
         JsonNode hops = Vectors.json("bolt04/blinded-payment-onion-test.json").get("generate").get("full_route").get("hops");

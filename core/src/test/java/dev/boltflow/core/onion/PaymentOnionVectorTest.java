@@ -12,6 +12,7 @@ import dev.boltflow.core.bytes.ByteReader;
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.crypto.PublicKey;
+import dev.boltflow.core.testing.OnEachSecp256k1Provider;
 import dev.boltflow.core.testing.Vectors;
 import dev.boltflow.core.tlv.TlvStream;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** A payment onion into a blinded route: ../shared/bolts/bolt04/blinded-payment-onion-test.json. */
-class PaymentOnionVectorTest {
+class PaymentOnionVectorTest extends OnEachSecp256k1Provider {
     private static final long ENCRYPTED_RECIPIENT_DATA = 10;
     private static final long CURRENT_PATH_KEY = 12;
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.crypto.PublicKey;
+import dev.boltflow.core.testing.OnEachSecp256k1Provider;
 import dev.boltflow.core.testing.Vectors;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,15 +20,20 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** BOLT 4 route blinding, read from ../shared/bolts/bolt04/route-blinding-test.json. */
-class RouteBlindingVectorTest {
+class RouteBlindingVectorTest extends OnEachSecp256k1Provider {
 
     private static JsonNode vector() {
         return Vectors.json("bolt04/route-blinding-test.json");
     }
 
     static Stream<Arguments> generateHops() {
-        return Vectors.elements(vector().get("generate").get("hops")).stream()
-                .map(h -> Arguments.of(h.get("alias").asText(), h));
+        JsonNode v = vector();
+        java.util.Map<String, PrivateKey> nodeKeys = new java.util.HashMap<>();
+        for (JsonNode h : v.get("unblind").get("hops")) {
+            nodeKeys.put(h.get("alias").asText(), secret(h.get("node_privkey")));
+        }
+        return Vectors.elements(v.get("generate").get("hops")).stream()
+                .map(h -> Arguments.of(h.get("alias").asText(), h, nodeKeys.get(h.get("alias").asText())));
     }
 
     static Stream<Arguments> unblindHops() {
@@ -52,8 +58,15 @@ class RouteBlindingVectorTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("generateHops")
-    void hopSecrets_matchTheVector(String alias, JsonNode hop) {
-        RouteBlinding.HopSecrets s = RouteBlinding.HopSecrets.of(secret(hop.get("path_privkey")), point(hop.get("node_id")));
+    void hopSecrets_matchTheVector(String alias, JsonNode hop, PrivateKey node) {
+        PrivateKey e = secret(hop.get("path_privkey"));
+        RouteBlinding.HopSecrets s = RouteBlinding.HopSecrets.of(e, point(hop.get("node_id")));
+        // The creator that holds the node's key (a path to itself) derives the same values with fixed-base multiplications.
+        assertEquals(point(hop.get("node_id")), node.publicKey(), alias);
+        RouteBlinding.HopSecrets own = RouteBlinding.HopSecrets.ofOwn(e, node);
+        assertEquals(point(hop.get("path_key")), own.pathKey, alias + " (own key)");
+        assertEquals(hex(hop.get("shared_secret")), Bytes.of(own.sharedSecret), alias + " (own key)");
+        assertEquals(point(hop.get("blinded_node_id")), own.blindedNodeId, alias + " (own key)");
         assertEquals(point(hop.get("path_key")), s.pathKey, alias);
         assertEquals(hex(hop.get("shared_secret")), Bytes.of(s.sharedSecret), alias);
         assertEquals(hex(hop.get("rho")), Bytes.of(s.rho), alias);

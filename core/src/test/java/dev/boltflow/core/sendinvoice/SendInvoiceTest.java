@@ -739,6 +739,13 @@ class SendInvoiceTest {
             }
 
             @Override
+            public dev.boltflow.core.onion.BlindedPayments.PaymentPath paymentPath(
+                    List<dev.boltflow.core.onion.BlindedPayments.IntermediateHop> hops,
+                    dev.boltflow.core.onion.BlindedPayments.Recipient recipient) {
+                return real.paymentPath(hops, recipient);
+            }
+
+            @Override
             public dev.boltflow.core.onion.BlindedPayments.ReceivedPayment decryptPaymentData(
                     dev.boltflow.core.crypto.PublicKey pathKey, Bytes data) {
                 return real.decryptPaymentData(pathKey, data);

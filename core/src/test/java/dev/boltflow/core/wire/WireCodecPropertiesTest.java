@@ -8,6 +8,7 @@ import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.crypto.PublicKey;
+import dev.boltflow.core.testing.EachSecp256k1Provider;
 import dev.boltflow.core.tlv.TlvRecord;
 import dev.boltflow.core.tlv.TlvStream;
 import java.math.BigInteger;
@@ -22,8 +23,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /** encode∘decode is the identity; arbitrary bytes decode to a stable message or a typed error. */
+@AddLifecycleHook(EachSecp256k1Provider.class)
 class WireCodecPropertiesTest {
 
     private static Arbitrary<Bytes> bytes(int max) {

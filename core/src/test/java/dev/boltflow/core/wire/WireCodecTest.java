@@ -12,6 +12,7 @@ import dev.boltflow.core.features.Features;
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.PublicKey;
+import dev.boltflow.core.testing.OnEachSecp256k1Provider;
 import dev.boltflow.core.testing.Vectors;
 import dev.boltflow.core.tlv.TlvRecord;
 import dev.boltflow.core.tlv.TlvStream;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class WireCodecTest {
+class WireCodecTest extends OnEachSecp256k1Provider {
     private static final Bytes32 BITCOIN =
             Bytes32.fromHex("6fe28c0ab6f1b372c1a6a246ae63f74f931e8365e15a089c68d6190000000000");
     private static final PublicKey KEY =

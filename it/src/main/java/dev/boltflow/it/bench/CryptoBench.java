@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -32,8 +33,13 @@ public class CryptoBench {
     private Bytes32 msg;
     private Signature sig;
 
+    /** The secp256k1 provider (JmhSecp256k1): both by default, {@code -p secp256k1=native} for one. */
+    @Param({"native", "bouncycastle"})
+    public String secp256k1;
+
     @Setup
     public void setup() {
+        JmhSecp256k1.install(secp256k1);
         key = PrivateKey.random(random);
         other = PrivateKey.random(random).publicKey();
         msg = Bytes32.random(random);

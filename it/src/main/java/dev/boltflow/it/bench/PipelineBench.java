@@ -25,6 +25,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -67,8 +68,13 @@ public class PipelineBench {
     private SendInvoice service;
     private final AtomicLong labels = new AtomicLong();
 
+    /** The secp256k1 provider (JmhSecp256k1): both by default, {@code -p secp256k1=native} for one. */
+    @Param({"native", "bouncycastle"})
+    public String secp256k1;
+
     @Setup
     public void setup() {
+        JmhSecp256k1.install(secp256k1);
         f = new BenchFixtures();
         messenger = new LastPayload();
         service = new SendInvoice(SendInvoiceConfig.defaults(ChainHashes.BITCOIN), new InMemoryInvoiceStore(),

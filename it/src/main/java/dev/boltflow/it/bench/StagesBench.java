@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -37,8 +38,13 @@ public class StagesBench {
     private SendInvoiceStages.SignedInvoice signed;
     private Bytes32 hash;
 
+    /** The secp256k1 provider (JmhSecp256k1): both by default, {@code -p secp256k1=native} for one. */
+    @Param({"native", "bouncycastle"})
+    public String secp256k1;
+
     @Setup
     public void setup() {
+        JmhSecp256k1.install(secp256k1);
         stages = new SendInvoiceStages(new BenchFixtures(), System.currentTimeMillis() / 1000);
         accepted = stages.decodeVerify();
         signed = stages.buildSign(accepted);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.boltflow.core.bolt12.Invoice;
 import dev.boltflow.core.bolt12.InvoiceError;
+import dev.boltflow.core.crypto.Secp256k1Providers;
 import dev.boltflow.core.payer.OurInvoiceRequest;
 import dev.boltflow.core.payer.Payer;
 import dev.boltflow.core.sendinvoice.InvoiceListQuery;
@@ -15,6 +16,7 @@ import dev.boltflow.core.sendinvoice.SendInvoiceRequest;
 import dev.boltflow.core.sendinvoice.StoredInvoice;
 import dev.boltflow.it.load.Mix.Outcome;
 import dev.boltflow.node.Node;
+import dev.boltflow.node.cli.Secp256k1Option;
 import dev.boltflow.node.config.Network;
 import dev.boltflow.node.config.NodeConfig;
 import dev.boltflow.node.messaging.OnionMessageLimits;
@@ -201,6 +203,9 @@ public final class LoadHarness implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress line on stderr")
     boolean quiet;
 
+    @CommandLine.Mixin
+    Secp256k1Option secp256k1 = new Secp256k1Option();
+
     public static void main(String[] args) {
         CommandLine cl = new CommandLine(new LoadHarness());
         cl.setParameterExceptionHandler((ex, a) -> {
@@ -224,6 +229,12 @@ public final class LoadHarness implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             System.err.println("LoadHarness: " + e.getMessage());
             return 64;
+        }
+        try {
+            secp256k1.install();
+        } catch (Secp256k1Option.UnavailableException e) {
+            System.err.println("LoadHarness: " + e.getMessage());
+            return 1;
         }
         quietLogs();
         PrintWriter err = new PrintWriter(System.err, true);
@@ -415,6 +426,7 @@ public final class LoadHarness implements Callable<Integer> {
             c.put("topology", config.topology().name());
             c.put("nodes", config.topology() == Topology.intro ? 3 : 2);
             c.put("payee_store", storeDescription(config.store()));
+            c.put("secp256k1", Secp256k1Providers.current().name());
             c.put("timeout_s", config.timeout().toSeconds());
             c.put("send_timeout_s", config.sendTimeout().toSeconds());
             ObjectNode limits = c.putObject("onion_message_limit_per_connection");

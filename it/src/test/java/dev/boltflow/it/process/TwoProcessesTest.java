@@ -4,17 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two node processes started from the launcher ({@code bin/boltflow-node}) on loopback, driven
@@ -22,67 +16,27 @@ import org.junit.jupiter.api.io.TempDir;
  * simulated link), listinvoices; then the payee restarts and still has its identity and the same
  * listinvoices.
  */
-class TwoProcessesTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
-    private final List<Process> started = new ArrayList<>();
-
-    @TempDir
-    Path tmp;
-
-    @AfterEach
-    void killLeftovers() {
-        for (Process p : started) {
-            p.destroyForcibly();
-        }
-    }
+class TwoProcessesTest extends ProcessTest {
 
     private Process start(Path dataDir) throws IOException {
-        Path jar = ROOT.resolve("node/target/boltflow-node.jar");
-        assertTrue(Files.exists(jar), "build the node jar first (mvn verify does): " + jar);
-        ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/boltflow-node").toString(), "start",
-                "--network", "regtest", "--data-dir", dataDir.toString(), "--listen", "127.0.0.1:0",
-                "--simulated-payments")
+        Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        ProcessBuilder pb = Launcher.node("start", "--network", "regtest", "--data-dir", dataDir.toString(),
+                "--listen", "127.0.0.1:0", "--simulated-payments")
                 .redirectErrorStream(true)
-                .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile());
+                .redirectOutput(log.toFile());
         Files.createDirectories(dataDir);
         Process p = pb.start();
         started.add(p);
-        Path socket = dataDir.resolve("regtest").resolve("lightning-rpc");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(socket)) {
-            assertTrue(p.isAlive(), "node exited: " + log(dataDir));
-            assertTrue(System.nanoTime() < deadline, "no RPC socket: " + log(dataDir));
-            sleep();
-        }
+        Launcher.awaitRpcSocket(p, dataDir, () -> Launcher.read(log));
         return p;
     }
 
-    private static void sleep() {
-        try {
-            Thread.sleep(100); // waiting for a child process to come up: readiness, not a timing check
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private static String log(Path dataDir) {
-        try {
-            return Files.readString(dataDir.resolveSibling(dataDir.getFileName() + ".log"));
-        } catch (IOException e) {
-            return "(no log)";
-        }
+        return Launcher.read(dataDir.resolveSibling(dataDir.getFileName() + ".log"));
     }
 
     private static JsonNode cli(Path dataDir, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/boltflow-cli").toString(),
-                "--network", "regtest", "--data-dir", dataDir.toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "cli did not finish");
-        assertEquals(0, p.exitValue(), String.join(" ", args) + " -> " + out);
-        return JSON.readTree(out);
+        return Launcher.cli(dataDir, args);
     }
 
     private static String address(JsonNode getinfo) {

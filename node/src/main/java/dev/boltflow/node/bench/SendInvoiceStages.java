@@ -122,12 +122,11 @@ public final class SendInvoiceStages {
 
     /** Part of {@code invoice_build_sign}: the one-hop blinded payment path to us for this payment hash. */
     public BlindedPayments.PaymentPath paymentPath(Bytes32 paymentHash) {
-        return BlindedPayments.create(config.paymentPathHops(),
+        return signer.paymentPath(config.paymentPathHops(),
                 new BlindedPayments.Recipient(signer.nodeId(),
                         signer.pathId(Bytes.wrap(PAYMENT_CONTEXT).concat(paymentHash.bytes())).bytes(),
                         config.htlcMinimumMsat(), config.htlcMaximumMsat(), config.minFinalCltvExpiryDelta(),
-                        BLOCK_HEIGHT + config.paymentPathCltvExpiry()),
-                f.random);
+                        BLOCK_HEIGHT + config.paymentPathCltvExpiry()));
     }
 
     /** Part of {@code onion_build_3hop}: the reply path to us the invoice carries. */

@@ -58,6 +58,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    Secp256k1Option secp256k1 = new Secp256k1Option();
+
     @Option(names = "--outcome", defaultValue = "paid",
             description = "paid, error (the payer answers invoice_error: 1004) or timeout (it stays silent: 1005); "
                     + "default: ${DEFAULT-VALUE}")
@@ -87,6 +90,11 @@ public final class DemoCommand implements Callable<Integer> {
         quietLogs();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Optional<dev.boltflow.core.crypto.Secp256k1Provider> provider = secp256k1.installOrReport(err);
+        if (provider.isEmpty()) {
+            return 1;
+        }
+        err.println("# secp256k1: " + provider.get().description());
         Path root = Files.createTempDirectory("boltflow-demo");
         SecureRandom random = new SecureRandom();
         InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);

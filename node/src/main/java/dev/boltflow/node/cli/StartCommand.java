@@ -56,6 +56,9 @@ public final class StartCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @CommandLine.Mixin
+    Secp256k1Option secp256k1 = new Secp256k1Option();
+
     @Option(names = "--network", description = "bitcoin, testnet, signet or regtest (default: ${DEFAULT-VALUE})",
             defaultValue = "bitcoin")
     String network;
@@ -155,6 +158,10 @@ public final class StartCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        // First: every key parsed from here on (--connect node ids too) uses the chosen provider.
+        if (secp256k1.installOrReport(err).isEmpty()) {
+            return 1;
+        }
         NodeConfig config;
         try {
             config = config();
@@ -193,7 +200,8 @@ public final class StartCommand implements Callable<Integer> {
         }
         Thread hook = new Thread(stopped::countDown, "boltflow-sigterm");
         Runtime.getRuntime().addShutdownHook(hook);
-        LOG.info("ready: {} on {}, rpc {}", node.nodeId(), config.network().cliName(), config.rpcFile());
+        LOG.info("ready: {} on {}, rpc {}, secp256k1 {}", node.nodeId(), config.network().cliName(), config.rpcFile(),
+                dev.boltflow.core.crypto.Secp256k1Providers.current().name());
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.boltflow.core.crypto.Secp256k1Providers;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.bytes.DecodeException;
 import dev.boltflow.core.crypto.PublicKey;
@@ -111,6 +112,8 @@ public final class NodeRpc {
         o.putArray("address");
         ArrayNode binding = o.putArray("binding");
         node.listening().ifPresent(a -> binding.add(address(a)));
+        // boltflow's own fields, outside Core Lightning's schema, in one object.
+        o.putObject("boltflow").put("secp256k1", Secp256k1Providers.current().name());
         return o;
     }
 

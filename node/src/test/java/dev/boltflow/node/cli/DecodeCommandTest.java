@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.boltflow.core.bolt12.Bolt12String;
 import dev.boltflow.core.bytes.Bytes;
+import dev.boltflow.core.testing.OnEachSecp256k1Provider;
 import dev.boltflow.core.testing.Vectors;
 import dev.boltflow.node.testing.ClnSchemas;
 import java.io.ByteArrayInputStream;
@@ -26,8 +27,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
-/** {@code decode}: Core Lightning's field names, the 0/1/2 exit codes, and the line mode. */
-class DecodeCommandTest {
+/** {@code decode}: Core Lightning's field names, the 0/1/2 exit codes, and the line mode; on each secp256k1 provider. */
+class DecodeCommandTest extends OnEachSecp256k1Provider {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     record Run(int exit, String out, String err) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.boltflow.core.crypto.Secp256k1Provider;
+import dev.boltflow.core.crypto.Secp256k1Providers;
 import dev.boltflow.node.rpc.JsonRpcClient;
 import dev.boltflow.node.testing.ClnSchemas;
 import java.io.ByteArrayOutputStream;
@@ -41,27 +43,47 @@ class StartCommandTest {
         }
     }
 
-    @Test
-    void config_files_give_what_the_command_line_leaves_out_and_stop_exits_0(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("config"), "# base\nnetwork=regtest\nlisten=127.0.0.1:0\n");
-        Files.createDirectories(dir.resolve("regtest"));
-        Files.writeString(dir.resolve("regtest").resolve("config"), "fetchinvoice-noconnect\ndefault-timeout=30\n");
+    /** Runs {@code start --data-dir dir}, returns its getinfo answer (checked against the schema), stops it with exit 0. */
+    private static JsonNode getinfoOfAStartedNode(Path dir) throws Exception {
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
                 () -> Main.run("start", "--data-dir", dir.toString()));
         Path socket = dir.resolve("regtest").resolve("lightning-rpc");
         awaitSocket(socket, exit);
         JsonRpcClient client = JsonRpcClient.create(socket);
+        JsonNode info;
         try {
-            JsonNode info = client.call("getinfo", JSON.createObjectNode()).block(Duration.ofSeconds(30));
+            info = client.call("getinfo", JSON.createObjectNode()).block(Duration.ofSeconds(30));
             assertEquals(List.of(), ClnSchemas.validateResponse("getinfo", info));
-            assertEquals("regtest", info.get("network").asText());
-            assertEquals("ipv4", info.get("binding").get(0).get("type").asText());
             client.call("stop", JSON.createObjectNode()).block(Duration.ofSeconds(30));
         } finally {
             client.close().block(Duration.ofSeconds(10));
         }
         assertEquals(0, exit.get(60, TimeUnit.SECONDS));
+        return info;
+    }
+
+    @Test
+    void config_files_give_what_the_command_line_leaves_out_and_stop_exits_0(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("config"), "# base\nnetwork=regtest\nlisten=127.0.0.1:0\n");
+        Files.createDirectories(dir.resolve("regtest"));
+        Files.writeString(dir.resolve("regtest").resolve("config"), "fetchinvoice-noconnect\ndefault-timeout=30\n");
+        JsonNode info = getinfoOfAStartedNode(dir);
+        assertEquals("regtest", info.get("network").asText());
+        assertEquals("ipv4", info.get("binding").get(0).get("type").asText());
         assertTrue(Files.exists(dir.resolve("regtest").resolve("node_key")));
+    }
+
+    @Test
+    void secp256k1_from_a_config_file_is_the_provider_getinfo_shows(@TempDir Path dir) throws Exception {
+        Secp256k1Provider previous = Secp256k1Providers.current();
+        try {
+            Files.writeString(dir.resolve("config"), "network=regtest\nsecp256k1=bouncycastle\n");
+            JsonNode info = getinfoOfAStartedNode(dir);
+            assertEquals("bouncycastle", info.get("boltflow").get("secp256k1").asText(), info.toString());
+            assertEquals(Main.EXIT_USAGE, Main.run("start", "--data-dir", dir.toString(), "--secp256k1", "fastest"));
+        } finally {
+            Secp256k1Providers.install(previous); // start installs its choice for the process
+        }
     }
 
     @Test

@@ -90,7 +90,9 @@ class NodeRpcTest {
 
     @Test
     void the_whole_exchange_through_rpc_matches_core_lightnings_schemas() {
-        valid("getinfo", toPayee.call("getinfo", params()).block(WAIT));
+        JsonNode info = valid("getinfo", toPayee.call("getinfo", params()).block(WAIT));
+        // boltflow's field: the secp256k1 provider in use.
+        assertEquals(dev.boltflow.core.crypto.Secp256k1Providers.current().name(), info.get("boltflow").get("secp256k1").asText());
         JsonNode invreq = valid("invoicerequest", toPayer.call("invoicerequest",
                 params().put("amount", "21000msat").put("description", "rpc test").put("label", "r1")).block(WAIT));
         InetSocketAddress at = payer.listening().orElseThrow();
