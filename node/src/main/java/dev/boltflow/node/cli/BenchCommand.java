@@ -36,19 +36,54 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--seconds", paramLabel = "N", defaultValue = "3",
-            description = "Measured time per stage in seconds, fractions allowed (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seconds", paramLabel = "N", defaultValue = "3", converter = MeasuredSeconds.class,
+            description = "Measured time per stage in seconds, fractions allowed (more than 0, at most 3600)")
     double seconds;
 
-    @Option(names = "--warmup", paramLabel = "N",
-            description = "Warm-up time in seconds: the pipeline once, then each stage (default: as --seconds, at most 3)")
+    @Option(names = "--warmup", paramLabel = "N", converter = WarmupSeconds.class,
+            description = "Warm-up time in seconds: the pipeline once, then each stage (0 to 3600; default: as "
+                    + "--seconds, at most 3)")
     Double warmupSeconds;
+
+    /** Seconds with fractions within (0, 3600], or [0, 3600] when zero is allowed. */
+    abstract static class SecondsIn implements CommandLine.ITypeConverter<Double> {
+        private final boolean zeroAllowed;
+
+        SecondsIn(boolean zeroAllowed) {
+            this.zeroAllowed = zeroAllowed;
+        }
+
+        @Override
+        public Double convert(String value) {
+            double v;
+            try {
+                v = Double.parseDouble(value.strip());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a number of seconds");
+            }
+            if (!(v > 0 || (zeroAllowed && v == 0)) || v > MAX_SECONDS || Double.isNaN(v)) {
+                throw new CommandLine.TypeConversionException("must be " + (zeroAllowed ? "between 0" : "more than 0")
+                        + " and at most " + (long) MAX_SECONDS + " seconds, got " + value);
+            }
+            return v;
+        }
+    }
+
+    static final class MeasuredSeconds extends SecondsIn {
+        MeasuredSeconds() {
+            super(false);
+        }
+    }
+
+    static final class WarmupSeconds extends SecondsIn {
+        WarmupSeconds() {
+            super(true);
+        }
+    }
 
     @Override
     public Integer call() {
         double warmup = warmupSeconds != null ? warmupSeconds : Math.min(seconds, MAX_WARMUP_SECONDS);
-        requireDuration("--seconds", seconds, false);
-        requireDuration("--warmup", warmup, true);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         err.printf(Locale.ROOT, "# boltflow bench: 1 thread, %.2f s warm-up + %.2f s per stage; Java %s on %s, %d CPUs%n",
@@ -79,12 +114,5 @@ public final class BenchCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
-    }
-
-    private void requireDuration(String option, double value, boolean zeroAllowed) {
-        if (!(value > 0 || (zeroAllowed && value == 0)) || value > MAX_SECONDS || Double.isNaN(value)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be "
-                    + (zeroAllowed ? "between 0" : "more than 0") + " and at most " + (long) MAX_SECONDS + " seconds: " + value);
-        }
     }
 }
