@@ -167,7 +167,7 @@ public final class NodeRpc {
         return node.connect(peer.nodeId(), host.get(), port)
                 .onErrorMap(e -> !(e instanceof RpcException),
                         e -> new RpcException(CONNECT_FAILED, "Connection establishment: " + e.getMessage()))
-                .map(c -> (JsonNode) F.objectNode()
+                .map(c -> F.objectNode()
                         .put("id", c.remoteNodeId().toHex())
                         .put("features", c.remoteInit().combinedFeatures().bytes().toHex())
                         .put("direction", c.initiatedLocally() ? "out" : "in")
@@ -274,7 +274,7 @@ public final class NodeRpc {
             q = q.indexed(idx, p.optionalU64("start").orElse(0), p.optionalU32("limit"));
         }
         return node.store().list(q).map(NodeRpc::invoice).collectList()
-                .map(list -> (JsonNode) F.objectNode().set("invoices", F.arrayNode().addAll(list)));
+                .map(list -> F.objectNode().set("invoices", F.arrayNode().addAll(list)));
     }
 
     private static Bytes32 hash(String param, String hex) {
@@ -331,7 +331,7 @@ public final class NodeRpc {
                 p.optionalString("label"), p.optionalU64("absolute_expiry"), p.optionalBool("single_use").orElse(true),
                 // boltflow's extension: unsigned=true writes it without a signature, as LDK's refunds are
                 !p.optionalBool("unsigned").orElse(false));
-        return node.payer().createInvoiceRequest(params).map(r -> (JsonNode) JSON.valueToTree(r.toMap()));
+        return node.payer().createInvoiceRequest(params).map(r -> JSON.valueToTree(r.toMap()));
     }
 
     private Mono<JsonNode> listinvoicerequests(RpcParams p) {
@@ -339,8 +339,8 @@ public final class NodeRpc {
         boolean activeOnly = p.optionalBool("active_only").orElse(false);
         Flux<JsonNode> all = node.payer().list(activeOnly)
                 .filter(r -> id.isEmpty() || id.get().equals(r.invreqId()))
-                .map(r -> (JsonNode) JSON.valueToTree(r.toListEntry()));
-        return all.collectList().map(list -> (JsonNode) F.objectNode().set("invoicerequests", F.arrayNode().addAll(list)));
+                .map(r -> JSON.valueToTree(r.toListEntry()));
+        return all.collectList().map(list -> F.objectNode().set("invoicerequests", F.arrayNode().addAll(list)));
     }
 
     private Mono<JsonNode> disableinvoicerequest(RpcParams p) {
@@ -348,6 +348,6 @@ public final class NodeRpc {
         return node.payer().disable(id)
                 .switchIfEmpty(Mono.error(() -> new RpcException(-32602, "Unknown invoice_request",
                         JSON.valueToTree(Map.of("invreq_id", id.toHex())))))
-                .map(r -> (JsonNode) JSON.valueToTree(r.toMap()));
+                .map(r -> JSON.valueToTree(r.toMap()));
     }
 }

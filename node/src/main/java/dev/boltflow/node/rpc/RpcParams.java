@@ -56,7 +56,7 @@ public final class RpcParams {
                 put(values, names.get(i), params.get(i));
             }
         } else if (params.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> fields = params.fields();
+            Iterator<Map.Entry<String, JsonNode>> fields = params.properties().iterator();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> e = fields.next();
                 if (!names.contains(e.getKey())) {
