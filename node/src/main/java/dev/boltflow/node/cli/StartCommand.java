@@ -167,7 +167,6 @@ public final class StartCommand implements Callable<Integer> {
         ChainTip tip = chainTip(config.network());
         // A height URL is read once before the node starts (bounded by its read timeout).
         tip.firstRead().onErrorResume(e -> Mono.empty()).block(Duration.ofSeconds(15));
-        LOG.info("block height {} ({})", tip.current(), tip.source());
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch cleanedUp = new CountDownLatch(1);
         SecureRandom random = new SecureRandom();
@@ -209,6 +208,7 @@ public final class StartCommand implements Callable<Integer> {
             Runtime.getRuntime().halt(done ? 0 : 1);
         }, "boltflow-signal");
         Runtime.getRuntime().addShutdownHook(hook);
+        LOG.info("block height {} ({})", tip.current(), tip.source());
         LOG.info("ready: {} on {}, rpc {}", node.nodeId(), config.network().cliName(), config.rpcFile());
         try {
             stopped.await();
