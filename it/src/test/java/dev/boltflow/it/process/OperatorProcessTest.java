@@ -172,6 +172,7 @@ class OperatorProcessTest {
 
         Path ok = tmp.resolve("owner");
         Process p = node(ok, "--metrics-listen", "127.0.0.1:0");
+        await(() -> read(log(ok)).contains("metrics on http://"), p, ok); // bound after the RPC socket
         Matcher at = Pattern.compile("metrics on (http://\\S+)").matcher(read(log(ok)));
         assertTrue(at.find(), read(log(ok)));
         HttpResponse<String> scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(at.group(1)))
