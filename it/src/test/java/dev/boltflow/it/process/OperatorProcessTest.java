@@ -128,6 +128,54 @@ class OperatorProcessTest {
         }
     }
 
+    /** A send still waiting when SIGTERM comes ends as `stop` ends it: -1, answered to its caller. */
+    @Test
+    void sigterm_ends_a_waiting_send_with_minus_one_answered_to_its_caller() throws Exception {
+        Path payeeDir = tmp.resolve("payee");
+        Path payerDir = tmp.resolve("payer");
+        Process payee = node(payeeDir);
+        Process payer = node(payerDir, "--simulated-payments");
+        String request = cliOut(payerDir, "invoicerequest", "5sat", "silent");
+        String lnr = field(request, "bolt12");
+        cliOut(payerDir, "disableinvoicerequest", field(request, "invreq_id")); // the payer stays silent
+        String info = cliOut(payerDir, "getinfo");
+        String payerId = field(info, "id");
+        Matcher portOf = Pattern.compile("\"port\" : (\\d+)").matcher(info);
+        assertTrue(portOf.find(), info);
+        String port = portOf.group(1);
+        cliOut(payeeDir, "connect", payerId + "@127.0.0.1:" + port);
+        Path sendLog = tmp.resolve("send.log");
+        Process send = java(sendLog, "cli", "--network", "regtest", "--data-dir", payeeDir.toString(), "-k", "sendinvoice",
+                "invreq=" + lnr, "label=waiting", "timeout=120");
+        await(() -> cliOut(payeeDir, "listinvoices").contains("\"label\" : \"waiting\""), send, tmp.resolve("send"));
+        signal(payee, "TERM");
+        assertEquals(0, exit(payee), read(log(payeeDir)));
+        assertEquals(1, exit(send), read(sendLog));
+        assertTrue(read(sendLog).contains("\"code\" : -1"), read(sendLog));
+        assertTrue(read(sendLog).contains("the node is shutting down"), read(sendLog));
+        signal(payer, "TERM");
+        assertEquals(0, exit(payer));
+    }
+
+    private String cliOut(Path dataDir, String... args) {
+        try {
+            List<String> all = new ArrayList<>(List.of("cli", "--network", "regtest", "--data-dir", dataDir.toString()));
+            all.addAll(List.of(args));
+            Path out = tmp.resolve("cli.out");
+            Process p = java(out, all.toArray(String[]::new));
+            exit(p);
+            return read(out);
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\" : \"([^\"]*)\"").matcher(json);
+        assertTrue(m.find(), name + " in " + json);
+        return m.group(1);
+    }
+
     @Test
     void a_second_node_on_a_directory_in_use_is_refused_and_writes_nothing_there() throws Exception {
         Path dir = tmp.resolve("busy");

@@ -220,8 +220,10 @@ public final class StartCommand implements Callable<Integer> {
         } catch (IllegalStateException signalled) {
             LOG.info("signal received: stopping");
         }
-        // Closing the RPC server cancels requests in flight: give the answer to `stop` (and any
-        // other answer being written) a moment to leave first.
+        // Sends still waiting end now (-1, "the node is shutting down"), while their callers are
+        // still connected; closing the RPC server cancels requests in flight, so the answers (and
+        // the answer to `stop`) get a moment to leave first.
+        node.sendInvoice().dispose();
         Mono.delay(STOP_GRACE).block();
         shutDown(rpc, node, metrics, tip);
         LOG.info("stopped");
