@@ -22,7 +22,13 @@ import dev.boltflow.core.gossip.GraphNetworkView;
 import dev.boltflow.node.addressbook.PersistentNetworkView;
 import dev.boltflow.node.gossip.FileGossipStore;
 import dev.boltflow.node.gossip.GossipManager;
+import dev.boltflow.core.payer.PayerMetrics;
+import dev.boltflow.core.sendinvoice.SendInvoiceMetrics;
+import dev.boltflow.node.config.DataDirectory;
 import dev.boltflow.node.config.NodeConfig;
+import dev.boltflow.node.metrics.NodeMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
 import dev.boltflow.node.config.NodeIdentity;
 import dev.boltflow.node.messaging.PeerOnionMessenger;
 import dev.boltflow.node.payments.SimulatedPaymentLink;
@@ -32,7 +38,6 @@ import dev.boltflow.transport.TransportConfig;
 import dev.boltflow.transport.netty.NettyPeerManager;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,12 +77,16 @@ public final class Node implements AutoCloseable {
     private final Disposable expirySweeper;
     private final Optional<InetSocketAddress> listening;
     private final BlockHeight blockHeight;
+    private final DataDirectory directory;
+    private final Optional<NodeMetrics> metrics;
 
     private Node(NodeConfig config, PublicKey nodeId, R2dbcInvoiceStore store, NettyPeerManager peers,
             PersistentNetworkView network, GraphNetworkView view, GossipManager gossip, FileGossipStore gossipStore,
             PeerOnionMessenger messenger, SendInvoice sendInvoice, Payer payer,
             PaymentSender payments, Disposable expirySweeper, Optional<InetSocketAddress> listening,
-            BlockHeight blockHeight) {
+            BlockHeight blockHeight, DataDirectory directory, Optional<NodeMetrics> metrics) {
+        this.directory = directory;
+        this.metrics = metrics;
         this.config = config;
         this.nodeId = nodeId;
         this.store = store;
@@ -180,23 +189,61 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Starts a node: loads or creates its key, opens its address book, opens (and migrates) its
-     * store, listens if asked, and wires the use cases. Blocking start-up work runs on
-     * {@code boundedElastic}.
+     * Starts a node without metrics: see {@link #start(NodeConfig, Host, SecureRandom, MeterRegistry)}.
      */
     public static Mono<Node> start(NodeConfig config, Host host, SecureRandom random) {
+        return start(config, host, random, Optional.empty());
+    }
+
+    /**
+     * Starts a node whose meters ({@link NodeMetrics}, tagged with its node id) go to {@code registry};
+     * they are removed from it when the node stops.
+     */
+    public static Mono<Node> start(NodeConfig config, Host host, SecureRandom random, MeterRegistry registry) {
+        return start(config, host, random, Optional.of(Objects.requireNonNull(registry, "registry")));
+    }
+
+    /**
+     * Locks its directory ({@link DataDirectory}: a second node on it is refused before anything
+     * there is touched), loads or creates its key, opens its address book, opens (and migrates) its
+     * store, makes every file there owner-only, listens if asked, and wires the use cases. A start
+     * that fails releases the directory and removes a key it created. Blocking start-up work runs
+     * on {@code boundedElastic}.
+     */
+    private static Mono<Node> start(NodeConfig config, Host host, SecureRandom random, Optional<MeterRegistry> registry) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(host, "host");
-        return Mono.fromCallable(() -> {
-            Files.createDirectories(config.networkDir(), PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rwx------")));
-            return NodeIdentity.loadOrCreate(config.networkDir(), random);
-        }).subscribeOn(Schedulers.boundedElastic()).flatMap(key -> PersistentNetworkView.open(
-                config.networkDir().resolve(PersistentNetworkView.FILE_NAME)).flatMap(network ->
-                openGraph(config).flatMap(graph -> host.openStore(config)
-                        .flatMap(store -> assemble(config, host, random, key, store, network, graph)
-                                .onErrorResume(e -> store.close().then(Mono.error(e))))
-                        .onErrorResume(e -> graph.store().close().then(Mono.error(e))))));
+        return Mono.fromCallable(() -> DataDirectory.lock(config.networkDir()))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(directory -> {
+                    Path keyFile = config.networkDir().resolve(NodeIdentity.FILE_NAME);
+                    boolean freshKey = !Files.exists(keyFile);
+                    return Mono.fromCallable(() -> NodeIdentity.loadOrCreate(config.networkDir(), random))
+                            .flatMap(key -> PersistentNetworkView.open(
+                                    config.networkDir().resolve(PersistentNetworkView.FILE_NAME)).flatMap(network ->
+                                    openGraph(config).flatMap(graph -> host.openStore(config)
+                                            .flatMap(store -> Mono.fromRunnable(directory::restrictFiles)
+                                                    .subscribeOn(Schedulers.boundedElastic())
+                                                    .then(assemble(config, host, random, key, store, network, graph,
+                                                            directory, registry.map(r -> new NodeMetrics(r,
+                                                                    key.publicKey().toHex()))))
+                                                    .onErrorResume(e -> store.close().then(Mono.error(e))))
+                                            .onErrorResume(e -> graph.store().close().then(Mono.error(e))))))
+                            .onErrorResume(e -> Mono.fromRunnable(() -> {
+                                if (freshKey) {
+                                    deleteQuietly(keyFile); // a failed first start leaves no identity behind
+                                }
+                                directory.close();
+                            }).subscribeOn(Schedulers.boundedElastic()).then(Mono.error(e)));
+                });
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (java.io.IOException e) {
+            LOG.warn("could not remove {} after a failed start: {}", file, e.getMessage());
+        }
     }
 
     /** The graph and its store, read back from {@code DIR/NETWORK/gossip_store}. */
@@ -224,7 +271,8 @@ public final class Node implements AutoCloseable {
     }
 
     private static Mono<Node> assemble(NodeConfig config, Host host, SecureRandom random, PrivateKey key,
-            R2dbcInvoiceStore store, PersistentNetworkView network, OpenedGraph opened) {
+            R2dbcInvoiceStore store, PersistentNetworkView network, OpenedGraph opened, DataDirectory directory,
+            Optional<NodeMetrics> metrics) {
         TransportConfig transport = TransportConfig.defaults()
                 .withFeatures(host.initFeatures(TransportConfig.DEFAULT_FEATURES))
                 .withChainHash(config.network().chainHash())
@@ -250,18 +298,21 @@ public final class Node implements AutoCloseable {
             SendInvoiceConfig sendConfig = SendInvoiceConfig.defaults(config.network().chainHash())
                     .withMaxPending(config.maxPendingInvoices());
             SendInvoice sendInvoice = new SendInvoice(sendConfig, store, messenger, signer, host.blockHeight(),
-                    Clock.systemUTC(), Schedulers.parallel(), cpu, random);
+                    Clock.systemUTC(), Schedulers.parallel(), cpu, random,
+                    metrics.map(NodeMetrics::sendInvoice).orElse(SendInvoiceMetrics.NONE));
             PaymentSender payments = host.paymentSender(new NodeParts(key.publicKey(), key, peers, messenger, view,
                     sendInvoice));
             Payer payer = new Payer(config.network().chainHash(), () -> pathIntermediates(bound, peers), signer,
                     host.invoiceRequestStore(), messenger, payments, host.invoicePolicy(), Clock.systemUTC(),
-                    cpu, random);
+                    cpu, random, Payer.Limits.defaults(), metrics.map(NodeMetrics::payer).orElse(PayerMetrics.NONE));
+            metrics.ifPresent(m -> m.bind(sendInvoice, messenger, peers));
             Disposable sweeper = expirySweeper(store, Clock.systemUTC()).subscribe();
             LOG.info("node {} on {} started{}", key.publicKey(), config.network().cliName(),
                     bound.map(a -> ", listening on " + a).orElse(""));
             return new Node(config, key.publicKey(), store, peers, network, view, gossip, opened.store(), messenger,
-                    sendInvoice, payer, payments, sweeper, bound, host.blockHeight());
-        }).onErrorResume(e -> peers.close().then(Mono.error(e)));
+                    sendInvoice, payer, payments, sweeper, bound, host.blockHeight(), directory, metrics);
+        }).onErrorResume(e -> peers.close().then(Mono.fromRunnable(() -> metrics.ifPresent(NodeMetrics::close)))
+                .then(Mono.error(e)));
     }
 
     /**
@@ -395,7 +446,12 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** Stops everything, in the reverse order of start. */
+    /**
+     * Stops everything, in the reverse order of start: sends still waiting end at once (-1), peers
+     * close, gossip drains into its store, the stores close, their files are left owner-only, the
+     * meters are removed and the directory is released. Once is enough: a second call finds
+     * everything stopped.
+     */
     public Mono<Void> stop() {
         return Mono.defer(() -> {
             expirySweeper.dispose();
@@ -406,7 +462,12 @@ public final class Node implements AutoCloseable {
             sendInvoice.dispose();
             messenger.dispose();
             gossip.dispose();
-            return peers.close().then(gossip.drain()).then(gossipStore.close()).then(store.close());
+            return peers.close().then(gossip.drain()).then(gossipStore.close()).then(store.close())
+                    .then(Mono.fromRunnable(() -> {
+                        metrics.ifPresent(NodeMetrics::close);
+                        directory.restrictFiles();
+                        directory.close();
+                    }).subscribeOn(Schedulers.boundedElastic())).then();
         });
     }
 

@@ -149,6 +149,7 @@ public final class Payer implements Disposable {
     }
 
     private final Bytes32 chain;
+    private final PayerMetrics metrics;
     private final Supplier<List<PublicKey>> pathIntermediates;
     private final NodeSigner signer;
     private final InvoiceRequestStore store;
@@ -193,6 +194,15 @@ public final class Payer implements Disposable {
     public Payer(Bytes32 chain, Supplier<List<PublicKey>> pathIntermediates, NodeSigner signer, InvoiceRequestStore store,
             OnionMessenger messenger, PaymentSender payments, Function<Invoice, Optional<InvoiceError>> policy,
             Clock clock, Scheduler work, SecureRandom random, Limits limits) {
+        this(chain, pathIntermediates, signer, store, messenger, payments, policy, clock, work, random, limits,
+                PayerMetrics.NONE);
+    }
+
+    /** As above, reporting invoices received, refused and paid to {@code metrics}. */
+    public Payer(Bytes32 chain, Supplier<List<PublicKey>> pathIntermediates, NodeSigner signer, InvoiceRequestStore store,
+            OnionMessenger messenger, PaymentSender payments, Function<Invoice, Optional<InvoiceError>> policy,
+            Clock clock, Scheduler work, SecureRandom random, Limits limits, PayerMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.chain = Objects.requireNonNull(chain, "chain");
         this.pathIntermediates = Objects.requireNonNull(pathIntermediates, "pathIntermediates");
         this.signer = Objects.requireNonNull(signer, "signer");
@@ -310,6 +320,7 @@ public final class Payer implements Disposable {
             // sends no more copies, so the set only holds invoices in flight.
             return Mono.empty();
         }
+        metrics.invoiceReceived();
         PayerOutcome received = new PayerOutcome(PayerOutcome.Status.RECEIVED, hash, invoice.invoiceAmount(),
                 invoice.invoiceNodeId(), "", now());
         LOG.log(Level.INFO, "invoice received for invoice_request {0}: payee {1}, {2} msat, payment_hash {3}",
@@ -413,12 +424,14 @@ public final class Payer implements Disposable {
                             .then(Mono.fromRunnable(() -> {
                                 LOG.log(Level.INFO, "paid invoice {0} for invoice_request {1}: {2} msat",
                                         received.paymentHash(), invreqId, U64.toString(amount));
+                                metrics.invoicePaid();
                                 emit(new Event.Paid(invreqId, received.paymentHash(), preimage, amount));
                             })))
                     .onErrorResume(e -> {
                         String why = String.valueOf(e.getMessage());
                         LOG.log(Level.INFO, "payment of invoice {0} for invoice_request {1} failed: {2}",
                                 received.paymentHash(), invreqId, why);
+                        metrics.paymentFailed();
                         emit(new Event.PaymentFailed(invreqId, received.paymentHash(), why));
                         return record(ours, paying.next(PayerOutcome.Status.PAYMENT_FAILED, why, now()));
                     })
@@ -432,6 +445,7 @@ public final class Payer implements Disposable {
         String why = error.error().orElse("");
         LOG.log(Level.INFO, "refused invoice {0} for invoice_request {1}: {2}: {3}", received.paymentHash(),
                 ours.invreqId(), field, why);
+        metrics.invoiceRefused();
         emit(new Event.Refused(ours.invreqId(), error));
         return record(ours, received.next(PayerOutcome.Status.REFUSED, field + ": " + why, now()))
                 .then(replyError(m, error));

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -72,6 +73,7 @@ public final class SendInvoice implements Disposable {
     private final Scheduler timers;
     private final Scheduler work;
     private final SecureRandom random;
+    private final SendInvoiceMetrics metrics;
 
     private final ConcurrentHashMap<Bytes32, Waiter> byPaymentHash = new ConcurrentHashMap<>();
     /**
@@ -91,6 +93,14 @@ public final class SendInvoice implements Disposable {
      */
     public SendInvoice(SendInvoiceConfig config, InvoiceStore store, OnionMessenger messenger, NodeSigner signer,
             BlockHeight blockHeight, Clock clock, Scheduler timers, Scheduler work, SecureRandom random) {
+        this(config, store, messenger, signer, blockHeight, clock, timers, work, random, SendInvoiceMetrics.NONE);
+    }
+
+    /** As above, reporting every send, outcome and payment to {@code metrics}. */
+    public SendInvoice(SendInvoiceConfig config, InvoiceStore store, OnionMessenger messenger, NodeSigner signer,
+            BlockHeight blockHeight, Clock clock, Scheduler timers, Scheduler work, SecureRandom random,
+            SendInvoiceMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.config = Objects.requireNonNull(config, "config");
         this.store = Objects.requireNonNull(store, "store");
         this.messenger = Objects.requireNonNull(messenger, "messenger");
@@ -120,6 +130,18 @@ public final class SendInvoice implements Disposable {
      */
     public Mono<SendInvoiceResult> send(SendInvoiceRequest request) {
         Objects.requireNonNull(request, "request");
+        return Mono.defer(() -> {
+            metrics.started();
+            long startedAt = timers.now(TimeUnit.NANOSECONDS);
+            return sendNow(request)
+                    .doOnSuccess(r -> metrics.outcome("paid", timers.now(TimeUnit.NANOSECONDS) - startedAt))
+                    .doOnError(e -> metrics.outcome(e instanceof SendInvoiceException s ? String.valueOf(s.code()) : "-1",
+                            timers.now(TimeUnit.NANOSECONDS) - startedAt))
+                    .doOnCancel(() -> metrics.outcome("cancelled", timers.now(TimeUnit.NANOSECONDS) - startedAt));
+        });
+    }
+
+    private Mono<SendInvoiceResult> sendNow(SendInvoiceRequest request) {
         return Mono.defer(() -> {
             if (disposed) {
                 return Mono.error(stopped());
@@ -447,6 +469,7 @@ public final class SendInvoice implements Disposable {
             switch (outcome.kind()) {
                 case PAID: {
                     StoredInvoice paid = outcome.invoice().orElseThrow();
+                    metrics.invoicePaid(paid.payment().map(InvoicePayment::amountReceivedMsat).orElse(amount));
                     Waiter w = byPaymentHash.get(paid.paymentHash());
                     if (w != null) {
                         w.outcome.tryEmitValue(SendInvoiceResult.of(paid));

@@ -54,7 +54,7 @@ public record SendInvoiceRequest(String invreq, String label, OptionalLong amoun
         }
         timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
         if (timeout.isNegative() || timeout.isZero()) {
-            throw SendInvoiceException.invalidParam("timeout", "must be positive, got " + timeout);
+            throw SendInvoiceException.invalidParam("timeout", "must be positive, got " + timeout.getSeconds() + " s");
         }
         if (timeout.compareTo(Duration.ofSeconds(MAX_TIMEOUT_SECONDS)) > 0) {
             throw SendInvoiceException.invalidParam("timeout",

@@ -92,9 +92,10 @@ class SendInvoiceConcurrencyTest {
         LocalNodeSigner signer = new LocalNodeSigner(payeeKey, random);
         InMemoryInvoiceStore store = new InMemoryInvoiceStore();
         RecordingMessenger messenger = new RecordingMessenger(SENDS);
+        CountingMetrics metrics = new CountingMetrics();
         SendInvoice service = new SendInvoice(
                 SendInvoiceConfig.defaults(ChainHashes.REGTEST).withResendAtHalfTimeout(false), store, messenger,
-                signer, () -> BLOCK_HEIGHT, new SchedulerClock(vts, EPOCH), vts, Schedulers.parallel(), random);
+                signer, () -> BLOCK_HEIGHT, new SchedulerClock(vts, EPOCH), vts, Schedulers.parallel(), random, metrics);
 
         List<String> invreqs = new ArrayList<>();
         for (int i = 0; i < 32; i++) {
@@ -155,7 +156,54 @@ class SendInvoiceConcurrencyTest {
         assertEquals(0, service.pending());
         long paid = expected.values().stream().filter(o -> o == Outcome.PAID).count();
         assertEquals(paid, store.firstPaidAfter(paid - 1).block().payIndex().getAsLong(), "pay indexes 1..paid");
+
+        // The metrics port saw each send start once and end once, with its own outcome; each payment once.
+        assertEquals(SENDS, metrics.started.sum());
+        Map<String, Long> byOutcome = new java.util.TreeMap<>();
+        expected.values().forEach(o -> byOutcome.merge(o == Outcome.PAID ? "paid" : o == Outcome.INVOICE_ERROR ? "1004" : "1005",
+                1L, Long::sum));
+        Map<String, Long> reported = new java.util.TreeMap<>();
+        metrics.outcomes.forEach((k, v) -> reported.put(k, v.sum()));
+        assertEquals(byOutcome, reported);
+        assertEquals(paid, metrics.paid.sum());
+        long received = 0;
+        for (Map.Entry<String, Outcome> e : expected.entrySet()) {
+            if (e.getValue() == Outcome.PAID) {
+                received += store.findByLabel(e.getKey()).block().payment().orElseThrow().amountReceivedMsat();
+            }
+        }
+        assertEquals(received, metrics.receivedMsat.sum());
+        // Timeouts end at the invoice's expiry, in the timer scheduler's (virtual) time.
+        assertTrue(metrics.slowest1005.get() >= SendInvoiceRequest.DEFAULT_TIMEOUT.toNanos(), "" + metrics.slowest1005);
         service.dispose();
+    }
+
+    /** Counts what SendInvoice reports, from any thread. */
+    static final class CountingMetrics implements SendInvoiceMetrics {
+        final java.util.concurrent.atomic.LongAdder started = new java.util.concurrent.atomic.LongAdder();
+        final Map<String, java.util.concurrent.atomic.LongAdder> outcomes = new ConcurrentHashMap<>();
+        final java.util.concurrent.atomic.LongAdder paid = new java.util.concurrent.atomic.LongAdder();
+        final java.util.concurrent.atomic.LongAdder receivedMsat = new java.util.concurrent.atomic.LongAdder();
+        final java.util.concurrent.atomic.AtomicLong slowest1005 = new java.util.concurrent.atomic.AtomicLong();
+
+        @Override
+        public void started() {
+            started.increment();
+        }
+
+        @Override
+        public void outcome(String outcome, long nanos) {
+            outcomes.computeIfAbsent(outcome, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+            if (outcome.equals("1005")) {
+                slowest1005.accumulateAndGet(nanos, Math::max);
+            }
+        }
+
+        @Override
+        public void invoicePaid(long amountReceivedMsat) {
+            paid.increment();
+            receivedMsat.add(amountReceivedMsat);
+        }
     }
 
     private static Mono<Void> answer(OnionMessagePayload payload, InMemoryInvoiceStore store, SendInvoice service,

@@ -1,5 +1,8 @@
 package dev.boltflow.it.load;
 
+import dev.boltflow.node.metrics.PrometheusEndpoint;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -107,8 +110,9 @@ public final class LoadHarness implements Callable<Integer> {
     /** Everything a run is made with. */
     public record Config(int invoices, int concurrency, Mix mix, long seed, Topology topology, String store,
             Duration timeout, Duration sendTimeout, OnionMessageLimits onionLimits, int warmup, int heapPending,
-            boolean progress) {
+            boolean progress, Optional<InetSocketAddress> metricsListen) {
         public Config {
+            java.util.Objects.requireNonNull(metricsListen, "metricsListen");
             if (invoices < 1 || concurrency < 1 || warmup < 0 || heapPending < 0) {
                 throw new IllegalArgumentException("invoices and concurrency must be positive, warm-up and heap pending not negative");
             }
@@ -117,17 +121,23 @@ public final class LoadHarness implements Callable<Integer> {
         /** CI's run: 200 sends, 16 in flight, 90/5/5, intro topology, H2 file, raised limits, 1 s timeouts, no warm-up, 50 held pending for the heap figure. */
         public static Config small() {
             return new Config(200, 16, Mix.parse("paid=90,error=5,timeout=5"), 1, Topology.intro, "h2",
-                    Duration.ofSeconds(1), Duration.ofSeconds(60), raisedLimits(), 0, 50, false);
+                    Duration.ofSeconds(1), Duration.ofSeconds(60), raisedLimits(), 0, 50, false, Optional.empty());
+        }
+
+        /** Serves the nodes' meters as Prometheus text at {@code address} while the run lasts. */
+        public Config withMetricsListen(InetSocketAddress address) {
+            return new Config(invoices, concurrency, mix, seed, topology, store, timeout, sendTimeout, onionLimits,
+                    warmup, heapPending, progress, Optional.of(address));
         }
 
         public Config withStore(String s) {
             return new Config(invoices, concurrency, mix, seed, topology, s, timeout, sendTimeout, onionLimits,
-                    warmup, heapPending, progress);
+                    warmup, heapPending, progress, metricsListen);
         }
 
         public Config withTopology(Topology t) {
             return new Config(invoices, concurrency, mix, seed, t, store, timeout, sendTimeout, onionLimits,
-                    warmup, heapPending, progress);
+                    warmup, heapPending, progress, metricsListen);
         }
     }
 
@@ -206,6 +216,10 @@ public final class LoadHarness implements Callable<Integer> {
     @CommandLine.Mixin
     Secp256k1Option secp256k1 = new Secp256k1Option();
 
+    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT",
+            description = "serve the nodes' metrics as Prometheus text at http://HOST:PORT/metrics during the run (default: off)")
+    String metricsListen;
+
     public static void main(String[] args) {
         CommandLine cl = new CommandLine(new LoadHarness());
         cl.setParameterExceptionHandler((ex, a) -> {
@@ -225,7 +239,7 @@ public final class LoadHarness implements Callable<Integer> {
                     onionIntervalMs != null ? Duration.ofNanos(Math.round(onionIntervalMs * 1e6)) : defaults.refillInterval());
             config = new Config(invoices, concurrency, Mix.parse(mix), seed, topology, store,
                     Duration.ofSeconds(timeoutSeconds), Duration.ofSeconds(sendTimeoutSeconds), limits, warmup, heapPending,
-                    !quiet);
+                    !quiet, Optional.ofNullable(metricsListen).map(LoadHarness::hostPort));
         } catch (IllegalArgumentException e) {
             System.err.println("LoadHarness: " + e.getMessage());
             return 64;
@@ -247,6 +261,18 @@ public final class LoadHarness implements Callable<Integer> {
         return result.json().path("checks").path("ok").asBoolean() ? 0 : 1;
     }
 
+    private static InetSocketAddress hostPort(String s) {
+        int colon = s.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("--metrics-listen: expected HOST:PORT, got '" + s + "'");
+        }
+        try {
+            return new InetSocketAddress(s.substring(0, colon), Integer.parseInt(s.substring(colon + 1)));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--metrics-listen: bad port in '" + s + "'");
+        }
+    }
+
     private static void quietLogs() {
         if (System.getenv("BOLTFLOW_LOG_LEVEL") == null
                 && org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
@@ -258,7 +284,13 @@ public final class LoadHarness implements Callable<Integer> {
 
     /** Runs the harness: starts the nodes, writes the requests, drives the sends, checks, closes. */
     public static Result run(Config config, PrintWriter err) throws IOException {
-        return new Run(config, err).run();
+        return new Run(config, err, address -> { }).run();
+    }
+
+    /** As {@link #run(Config, PrintWriter)}; {@code metricsAt} is told where the metrics endpoint listens, once it does. */
+    public static Result run(Config config, PrintWriter err, java.util.function.Consumer<InetSocketAddress> metricsAt)
+            throws IOException {
+        return new Run(config, err, metricsAt).run();
     }
 
     private static final class Run {
@@ -279,9 +311,15 @@ public final class LoadHarness implements Callable<Integer> {
         final Map<String, LongAdder> payerEvents = new ConcurrentHashMap<>();
         final Map<String, Integer> paymentFailures = new ConcurrentHashMap<>();
 
-        Run(Config config, PrintWriter err) {
+        /** Every node's meters (tagged with its node id): printed in the JSON, served at --metrics-listen. */
+        final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        final java.util.function.Consumer<InetSocketAddress> metricsAt;
+        final Map<String, String> roles = new ConcurrentHashMap<>();
+
+        Run(Config config, PrintWriter err, java.util.function.Consumer<InetSocketAddress> metricsAt) {
             this.config = config;
             this.err = err;
+            this.metricsAt = metricsAt;
             byte[] id = new byte[4];
             random.nextBytes(id);
             this.prefix = "load-" + HexFormat.of().formatHex(id) + "-";
@@ -289,6 +327,13 @@ public final class LoadHarness implements Callable<Integer> {
 
         Result run() throws IOException {
             Path root = Files.createTempDirectory("boltflow-load");
+            PrometheusEndpoint endpoint = null;
+            if (config.metricsListen().isPresent()) {
+                endpoint = PrometheusEndpoint.start(config.metricsListen().get(), registry).block(WAIT);
+                InetSocketAddress at = endpoint.address();
+                err.println("# metrics on http://" + at.getHostString() + ":" + at.getPort() + "/metrics");
+                metricsAt.accept(at);
+            }
             Map<String, Integer> byOutcome = new TreeMap<>();
             Map<String, Integer> expected = new TreeMap<>();
             boolean exactlyOnce = false;
@@ -374,6 +419,7 @@ public final class LoadHarness implements Callable<Integer> {
                     m.put("rate_limited", n.messenger().rateLimited());
                     m.put("dropped", n.messenger().dropped());
                 }
+                json.set("metrics", metrics());
                 ObjectNode payerJson = json.putObject("payer_events");
                 payerEvents.forEach((k, v) -> payerJson.put(k, v.longValue()));
                 if (!paymentFailures.isEmpty()) {
@@ -382,6 +428,9 @@ public final class LoadHarness implements Callable<Integer> {
             } finally {
                 closed = closeAll();
                 deleteTree(root);
+                if (endpoint != null) {
+                    endpoint.close();
+                }
             }
 
             ObjectNode outcomeJson = json.putObject("outcomes");
@@ -437,6 +486,7 @@ public final class LoadHarness implements Callable<Integer> {
             c.put("heap_pending", config.heapPending());
             c.put("payment_link", "simulated (boltflow-private messages over BOLT 8)");
             c.put("cpu_accounting", "whole process: every node and the harness");
+            c.put("metrics_listen", config.metricsListen().map(a -> a.getHostString() + ":" + a.getPort()).orElse("off"));
         }
 
         Node start(Path root, String name, boolean listen, boolean isPayee, Function<Invoice, Optional<InvoiceError>> policy) {
@@ -454,9 +504,49 @@ public final class LoadHarness implements Callable<Integer> {
                     c = c.withDatabase(config.store());
                 }
             }
-            Node node = Node.start(c, Node.Host.of(true, () -> 0, policy, random), random).block(WAIT);
+            Node node = Node.start(c, Node.Host.of(true, () -> 0, policy, random), random, registry).block(WAIT);
+            roles.put(node.nodeId().toHex(), name);
             nodes.add(node);
             return node;
+        }
+
+        /**
+         * The nodes' counters and gauges, as the node's Prometheus endpoint has them, by node:
+         * {@code "boltflow.sendinvoice.outcomes outcome=paid": 180} (timers: their count; percentiles left out).
+         */
+        ObjectNode metrics() {
+            Map<String, Map<String, Double>> byNode = new TreeMap<>();
+            for (io.micrometer.core.instrument.Meter m : registry.getMeters()) {
+                String role = roles.get(String.valueOf(m.getId().getTag("node")));
+                String name = m.getId().getName();
+                if (role == null || name.endsWith(".percentile")) {
+                    continue;
+                }
+                StringBuilder key = new StringBuilder(name);
+                m.getId().getTags().stream().filter(t -> !t.getKey().equals("node"))
+                        .forEach(t -> key.append(' ').append(t.getKey()).append('=').append(t.getValue()));
+                double v = 0;
+                for (io.micrometer.core.instrument.Measurement x : m.measure()) {
+                    if (x.getStatistic() == io.micrometer.core.instrument.Statistic.COUNT
+                            || x.getStatistic() == io.micrometer.core.instrument.Statistic.VALUE) {
+                        v = x.getValue();
+                        break;
+                    }
+                }
+                byNode.computeIfAbsent(role, r -> new TreeMap<>()).put(key.toString(), v);
+            }
+            ObjectNode out = JSON.createObjectNode();
+            byNode.forEach((role, values) -> {
+                ObjectNode n = out.putObject(role);
+                values.forEach((k, v) -> {
+                    if (v == Math.rint(v)) {
+                        n.put(k, v.longValue());
+                    } else {
+                        n.put(k, v);
+                    }
+                });
+            });
+            return out;
         }
 
         List<String> invoiceRequests(Node payer, List<Outcome> plan) {

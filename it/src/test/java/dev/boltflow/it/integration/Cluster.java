@@ -73,8 +73,16 @@ final class Cluster implements AutoCloseable {
     private final List<Runnable> releaseChecks = new ArrayList<>();
     private boolean closed;
 
+    private final io.micrometer.core.instrument.MeterRegistry registry;
+
     Cluster(Path root) {
+        this(root, null);
+    }
+
+    /** Nodes whose meters go to {@code registry} (each tagged with its node id). */
+    Cluster(Path root, io.micrometer.core.instrument.MeterRegistry registry) {
         this.root = root;
+        this.registry = registry;
     }
 
     /** A listening node (it introduces its own invreq_paths). */
@@ -273,7 +281,8 @@ final class Cluster implements AutoCloseable {
         }
 
         private void boot() {
-            node = Node.start(config, host, random).block(WAIT);
+            node = (registry == null ? Node.start(config, host, random) : Node.start(config, host, random, registry))
+                    .block(WAIT);
             ids.add(node.nodeId());
             running = true;
             node.payer().events().subscribe(e -> {

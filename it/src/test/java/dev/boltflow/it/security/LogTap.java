@@ -35,6 +35,7 @@ final class LogTap implements AutoCloseable {
     private final StringBuffer captured = new StringBuffer();
     private final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     private final Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    private final java.util.List<Logger> nonAdditive = new java.util.ArrayList<>();
     private final Map<Logger, Level> levels = new HashMap<>();
     private final List<Appender<ILoggingEvent>> detached = new ArrayList<>();
     private final AppenderBase<ILoggingEvent> appender;
@@ -60,6 +61,11 @@ final class LogTap implements AutoCloseable {
         for (Logger l : context.getLoggerList()) {
             levels.put(l, l.getLevel());
             l.setLevel(Level.TRACE);
+            if (!l.isAdditive()) {
+                // a logger the configuration keeps off the root (to a file only) is heard here too
+                nonAdditive.add(l);
+                l.setAdditive(true);
+            }
         }
         for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {
             detached.add(it.next());
@@ -138,5 +144,6 @@ final class LogTap implements AutoCloseable {
         for (Logger l : context.getLoggerList()) {
             l.setLevel(levels.get(l)); // loggers made meanwhile had none: back to inheriting
         }
+        nonAdditive.forEach(l -> l.setAdditive(false));
     }
 }

@@ -17,6 +17,7 @@ import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.netty.http.client.HttpClient;
 
@@ -46,8 +47,13 @@ public final class ChainTip implements BlockHeight, Disposable {
     private final BlockHeight fallback;
     private final String source;
     private final Disposable polling;
+    /** Ends once the first read of a polled height has finished, however it went (fixed ones: at once). */
+    private final Sinks.Empty<Void> firstRead = Sinks.empty();
 
     private ChainTip(long initial, BlockHeight fallback, String source, Disposable polling) {
+        if (initial >= 0 || fallback != null && !(polling instanceof Disposable.Swap)) {
+            firstRead.tryEmitEmpty();
+        }
         this.height = new AtomicLong(initial);
         this.fallback = fallback;
         this.source = source;
@@ -79,7 +85,10 @@ public final class ChainTip implements BlockHeight, Disposable {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(fallback, "fallback");
         ChainTip[] self = new ChainTip[1];
-        Disposable poll = Flux.interval(Duration.ZERO, POLL_EVERY, timers)
+        Disposable.Swap poll = Disposables.swap();
+        ChainTip tip = new ChainTip(-1, fallback, url.toString(), poll);
+        self[0] = tip;
+        poll.update(Flux.interval(Duration.ZERO, POLL_EVERY, timers)
                 .onBackpressureLatest() // a tick during a read: one more read right after it
                 .concatMap(tick -> read(url)
                         .doOnNext(h -> self[0].advanceTo(h))
@@ -87,10 +96,9 @@ public final class ChainTip implements BlockHeight, Disposable {
                             LOG.warn("could not read the block height from {}: {}; using {}", url, e.getMessage(),
                                     self[0].current());
                             return Mono.empty();
-                        }))
-                .subscribe(null, e -> LOG.error("polling the block height from {} stopped: {}", url, e.toString()));
-        ChainTip tip = new ChainTip(-1, fallback, url.toString(), poll);
-        self[0] = tip;
+                        })
+                        .doFinally(s -> self[0].firstRead.tryEmitEmpty()))
+                .subscribe(null, e -> LOG.error("polling the block height from {} stopped: {}", url, e.toString())));
         return tip;
     }
 
@@ -131,6 +139,14 @@ public final class ChainTip implements BlockHeight, Disposable {
     /** Where the height comes from, for the log and {@code getinfo}. */
     public String source() {
         return source;
+    }
+
+    /**
+     * Completes once the first read of a polled height has finished (read or failed), at once for
+     * a fixed height or an estimate: a node waits for it so that it starts with the URL's height.
+     */
+    public Mono<Void> firstRead() {
+        return firstRead.asMono();
     }
 
     /** Whether a polled height has been read yet (a fixed one always has). */

@@ -48,31 +48,79 @@ public final class BenchCommand implements Callable<Integer> {
     @CommandLine.Mixin
     Secp256k1Option secp256k1 = new Secp256k1Option();
 
-    @Option(names = "--seconds", paramLabel = "N", defaultValue = "3",
-            description = "Measured time per stage in seconds, fractions allowed (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seconds", paramLabel = "N", defaultValue = "3", converter = MeasuredSeconds.class,
+            description = "Measured time per stage in seconds, fractions allowed (more than 0, at most 3600)")
     double seconds;
 
-    @Option(names = "--warmup", paramLabel = "N",
-            description = "Warm-up time in seconds: the pipeline once, then each stage (default: as --seconds, at most 3)")
+    @Option(names = "--warmup", paramLabel = "N", converter = WarmupSeconds.class,
+            description = "Warm-up time in seconds: the pipeline once, then each stage (0 to 3600; default: as "
+                    + "--seconds, at most 3)")
     Double warmupSeconds;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "Measuring threads, each with its own workload; ops_per_s is their total (default: ${DEFAULT-VALUE})")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", converter = Threads.class,
+            description = "Measuring threads, each with its own workload; ops_per_s is their total")
     int threads;
 
     @Option(names = "--elapsed",
             description = "Divide by wall-clock time instead of the measuring threads' CPU time (as openssl speed -elapsed)")
     boolean elapsed;
 
+    /** Seconds with fractions within (0, 3600], or [0, 3600] when zero is allowed. */
+    abstract static class SecondsIn implements CommandLine.ITypeConverter<Double> {
+        private final boolean zeroAllowed;
+
+        SecondsIn(boolean zeroAllowed) {
+            this.zeroAllowed = zeroAllowed;
+        }
+
+        @Override
+        public Double convert(String value) {
+            double v;
+            try {
+                v = Double.parseDouble(value.strip());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a number of seconds");
+            }
+            if (!(v > 0 || (zeroAllowed && v == 0)) || v > MAX_SECONDS || Double.isNaN(v)) {
+                throw new CommandLine.TypeConversionException("must be " + (zeroAllowed ? "between 0" : "more than 0")
+                        + " and at most " + (long) MAX_SECONDS + " seconds, got " + value);
+            }
+            return v;
+        }
+    }
+
+    static final class MeasuredSeconds extends SecondsIn {
+        MeasuredSeconds() {
+            super(false);
+        }
+    }
+
+    static final class WarmupSeconds extends SecondsIn {
+        WarmupSeconds() {
+            super(true);
+        }
+    }
+
+    /** Measuring threads: 1 to {@value #MAX_THREADS}. */
+    static final class Threads implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int n;
+            try {
+                n = Integer.parseInt(value.strip());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a number of threads");
+            }
+            if (n < 1 || n > MAX_THREADS) {
+                throw new CommandLine.TypeConversionException("must be between 1 and " + MAX_THREADS + ", got " + value);
+            }
+            return n;
+        }
+    }
+
     @Override
     public Integer call() {
         double warmup = warmupSeconds != null ? warmupSeconds : Math.min(seconds, MAX_WARMUP_SECONDS);
-        requireDuration("--seconds", seconds, false);
-        requireDuration("--warmup", warmup, true);
-        if (threads < 1 || threads > MAX_THREADS) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--threads must be between 1 and " + MAX_THREADS + ": " + threads);
-        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Optional<Secp256k1Provider> installed = secp256k1.installOrReport(err);
@@ -126,12 +174,5 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private void requireDuration(String option, double value, boolean zeroAllowed) {
-        if (!(value > 0 || (zeroAllowed && value == 0)) || value > MAX_SECONDS || Double.isNaN(value)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be "
-                    + (zeroAllowed ? "between 0" : "more than 0") + " and at most " + (long) MAX_SECONDS + " seconds: " + value);
-        }
     }
 }

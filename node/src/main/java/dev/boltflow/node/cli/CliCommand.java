@@ -29,12 +29,11 @@ import picocli.CommandLine.Spec;
  * {@code lightning-cli} makes it. Options come before METHOD; everything after it is a parameter.
  */
 @Command(name = "cli",
-        mixinStandardHelpOptions = true,
-        versionProvider = Main.Version.class,
         description = {"Call a running node's JSON-RPC method, like lightning-cli.",
             "Without -k, PARAMs are positional; with -k, they are key=value pairs.",
-            "A value that parses as JSON (number, true/false, null, object, array, quoted string) is sent"
-                + " as that JSON value, anything else as a string."},
+            "A value that is exactly one JSON value (number, true/false, null, object, array, quoted string) is"
+                + " sent as that JSON value, anything else as a string: \"5000 sat\" and \"2024 rent\" are strings.",
+            "'cli help' lists the node's methods, 'cli help METHOD' describes one."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {
             " 0:success: the result is printed (JSON) on stdout",
@@ -46,7 +45,8 @@ public final class CliCommand implements Callable<Integer> {
     public static final int RPC_ERROR = 1;
     public static final int CANNOT_CONNECT = 2;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.boltflow",
@@ -58,11 +58,16 @@ public final class CliCommand implements Callable<Integer> {
     String network;
 
     @Option(names = "--rpc-file", paramLabel = "FILE",
-            description = "The socket, instead of DIR/NETWORK/" + JsonRpcServer.SOCKET_NAME + ".")
+            description = "The socket, instead of DIR/NETWORK/" + JsonRpcServer.SOCKET_NAME + " (default: none).")
     Path rpcFile;
 
-    @Option(names = {"-k", "--keywords"}, description = "Parameters are key=value pairs (params by name).")
+    @Option(names = {"-k", "--keywords"}, defaultValue = "false",
+            description = "Parameters are key=value pairs (params by name; default: positional).")
     boolean keywords;
+
+    @Option(names = {"-J", "--json"}, defaultValue = "false",
+            description = "Print help's answer as JSON too (default: for people, as lightning-cli does).")
+    boolean json;
 
     @Parameters(index = "0", paramLabel = "METHOD", description = "The method, e.g. decode.")
     String method;
@@ -88,7 +93,8 @@ public final class CliCommand implements Callable<Integer> {
         JsonRpcClient client = JsonRpcClient.create(socket);
         try {
             JsonNode result = client.call(method, request).block();
-            out.println(pretty(result));
+            out.println(!json && result != null && "simple".equals(result.path("format-hint").asText())
+                    ? human(result) : pretty(result));
             return SUCCESS;
         } catch (RpcException e) {
             out.println(pretty(e.toJson()));
@@ -126,7 +132,11 @@ public final class CliCommand implements Callable<Integer> {
         return a;
     }
 
-    /** lightning-cli's rule: JSON literals are sent as such, anything else as a string. */
+    /**
+     * lightning-cli's rule: an argument that is exactly one JSON value (surrounding blanks aside) is
+     * sent as that value, anything else as a string ({@code 5000 sat}, {@code false please},
+     * {@code 2024 rent} are strings, not a number or a boolean followed by words).
+     */
     static JsonNode value(String arg) {
         try {
             JsonNode parsed = JSON.readTree(arg);
@@ -137,6 +147,33 @@ public final class CliCommand implements Callable<Integer> {
             // not JSON: a string
         }
         return TextNode.valueOf(arg);
+    }
+
+    /**
+     * {@code help}'s answer for people ({@code format-hint: simple}, as lightning-cli prints it):
+     * each command with its parameters, then its description; one command with its full text.
+     */
+    static String human(JsonNode result) {
+        StringBuilder sb = new StringBuilder();
+        JsonNode entries = result.path("help");
+        boolean one = entries.size() == 1;
+        String category = null;
+        for (JsonNode e : entries) {
+            if (!one && !e.path("category").asText().equals(category)) {
+                category = e.path("category").asText();
+                sb.append("=== ").append(category).append(" ===\n\n");
+            }
+            sb.append(e.path("command").asText()).append('\n');
+            sb.append("    ").append(e.path("description").asText()).append('\n');
+            if (one && !e.path("verbose").asText().isEmpty()) {
+                sb.append('\n').append(e.path("verbose").asText()).append('\n');
+            }
+            sb.append('\n');
+        }
+        if (!one) {
+            sb.append("---\nrun 'cli help COMMAND' for more information on a specific command\n");
+        }
+        return sb.toString().stripTrailing();
     }
 
     private static String pretty(JsonNode node) {

@@ -62,16 +62,16 @@ public final class DemoCommand implements Callable<Integer> {
     Secp256k1Option secp256k1 = new Secp256k1Option();
 
     @Option(names = "--outcome", defaultValue = "paid",
-            description = "paid, error (the payer answers invoice_error: 1004) or timeout (it stays silent: 1005); "
-                    + "default: ${DEFAULT-VALUE}")
+            description = "paid, error (the payer answers invoice_error: 1004) or timeout (it stays silent: 1005)")
     Outcome outcome;
 
-    @Option(names = "--amount-msat", defaultValue = "100000", description = "The invoice_request's amount (default: ${DEFAULT-VALUE})")
+    @Option(names = "--amount-msat", paramLabel = "MSAT", defaultValue = "100000", converter = OptionTypes.Positive.class,
+            description = "The invoice_request's amount")
     long amountMsat;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS",
-            description = "sendinvoice timeout (default: 90, or 5 with --outcome timeout)")
-    Long timeoutSeconds;
+    @Option(names = "--timeout", paramLabel = "SECONDS", converter = OptionTypes.Seconds.class,
+            description = "sendinvoice timeout (default: 90 s, or 5 s with --outcome timeout)")
+    Duration timeoutOption;
 
     private final List<String> timings = new ArrayList<>();
     private long last = System.nanoTime();
@@ -98,7 +98,10 @@ public final class DemoCommand implements Callable<Integer> {
         Path root = Files.createTempDirectory("boltflow-demo");
         SecureRandom random = new SecureRandom();
         InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
-        List<Node> nodes = new ArrayList<>();
+        List<Node> nodes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // Killed (SIGTERM, SIGINT, Ctrl-C) or not, the temporary keys and databases go.
+        Thread cleanup = new Thread(() -> closeAndDelete(nodes, root), "boltflow-demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             Node payee = start(nodes, NodeConfig.defaults(Network.REGTEST, root.resolve("payee")).withListen(loopback),
                     invoice -> Optional.empty(), random);
@@ -130,8 +133,8 @@ public final class DemoCommand implements Callable<Integer> {
             payer.network().remember(payee.nodeId(), new NetworkView.Address(payeeAt.getHostString(),
                     payeeAt.getPort())).block(WAIT);
 
-            Duration timeout = Duration.ofSeconds(timeoutSeconds != null ? timeoutSeconds
-                    : outcome == Outcome.timeout ? 5 : 90);
+            Duration timeout = timeoutOption != null ? timeoutOption
+                    : Duration.ofSeconds(outcome == Outcome.timeout ? 5 : 90);
             SendInvoiceRequest request = SendInvoiceRequest.of(invreq.bolt12(), "demo").withTimeout(timeout);
             try {
                 SendInvoiceResult result = payee.sendInvoice().send(request).block(timeout.plus(WAIT));
@@ -150,11 +153,25 @@ public final class DemoCommand implements Callable<Integer> {
                 return expected ? 0 : 1;
             }
         } finally {
-            for (int i = nodes.size() - 1; i >= 0; i--) {
-                nodes.get(i).close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs (or ran) the cleanup
             }
-            deleteTree(root);
+            closeAndDelete(nodes, root);
         }
+    }
+
+    /** Stops the nodes (newest first, each bounded) and deletes the temporary directory; idempotent. */
+    private static void closeAndDelete(List<Node> nodes, Path root) {
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            try {
+                nodes.get(i).stop().block(Duration.ofSeconds(10));
+            } catch (RuntimeException e) {
+                // going on: the files are removed either way
+            }
+        }
+        deleteTree(root);
     }
 
     private Node start(List<Node> nodes, NodeConfig config, Function<Invoice, Optional<InvoiceError>> policy,

@@ -1,5 +1,6 @@
 package dev.boltflow.node.cli;
 
+import dev.boltflow.node.BuildInfo;
 import dev.boltflow.node.Node;
 import dev.boltflow.node.chain.ChainTip;
 import dev.boltflow.node.config.ConfigException;
@@ -9,6 +10,13 @@ import dev.boltflow.node.config.NodeConfig;
 import dev.boltflow.node.gossip.GossipConfig;
 import dev.boltflow.node.config.PeerAddress;
 import dev.boltflow.node.messaging.OnionMessageLimits;
+import dev.boltflow.node.metrics.PrometheusEndpoint;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.boltflow.node.rpc.JsonRpcServer;
 import dev.boltflow.node.rpc.NodeRpc;
 import java.io.PrintWriter;
@@ -24,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -38,20 +47,22 @@ import reactor.core.publisher.Mono;
  * {@code start}: runs a node until {@code stop} (RPC) or SIGTERM. Options come from the command
  * line, then {@code DIR/NETWORK/config}, then {@code DIR/config} (Core Lightning's order and
  * format: {@code name=value} lines, names without dashes); an unknown or invalid option is a clear
- * error at start-up.
+ * error at start-up. {@code stop}, SIGTERM and SIGINT run the same bounded shutdown and exit 0.
  */
 @Command(name = "start",
         description = {"Run a boltflow node: BOLT 8 peers, onion messages, sendinvoice and invoicerequest, "
                 + "JSON-RPC on DIR/NETWORK/lightning-rpc."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {
-            " 0:stopped cleanly (stop, SIGTERM)",
-            " 1:could not start (the message says why)",
+            " 0:stopped cleanly (stop, SIGTERM, SIGINT)",
+            " 1:could not start, or a bad option (the message says why)",
             "64:usage error"})
 public final class StartCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(StartCommand.class);
     /** How long answers being written get before the RPC server closes on stop. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(1);
+    /** The longest a shutdown may take (RPC, node, store); past it a signalled process exits 1. */
+    static final Duration SHUTDOWN_BOUND = Duration.ofSeconds(30);
 
     @Spec
     CommandSpec spec;
@@ -59,101 +70,112 @@ public final class StartCommand implements Callable<Integer> {
     @CommandLine.Mixin
     Secp256k1Option secp256k1 = new Secp256k1Option();
 
-    @Option(names = "--network", description = "bitcoin, testnet, signet or regtest (default: ${DEFAULT-VALUE})",
-            defaultValue = "bitcoin")
-    String network;
+    @Option(names = "--network", paramLabel = "NETWORK", defaultValue = "bitcoin", converter = OptionTypes.NetworkName.class,
+            description = "bitcoin, testnet, signet or regtest")
+    Network network;
 
-    @Option(names = "--data-dir", description = "Where the key, the database and the RPC socket live (default: ~/.boltflow)")
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.boltflow",
+            description = "Where the key, the database and the RPC socket live (in DIR/NETWORK)")
     Path dataDir;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Accept BOLT 8 connections here")
-    String listen;
+    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = OptionTypes.HostPort.class,
+            description = "Accept BOLT 8 connections here (default: none, the node only dials)")
+    InetSocketAddress listen;
 
     @Option(names = "--database", paramLabel = "R2DBC-URL",
-            description = "r2dbc:postgresql://… for production (default: embedded H2 file DIR/NETWORK/invoices)")
+            description = "r2dbc:postgresql://… for production (default: the embedded H2 file DIR/NETWORK/invoices)")
     String database;
 
-    @Option(names = "--fetchinvoice-noconnect", description = "Never connect to a node just to send it an onion message")
+    @Option(names = "--fetchinvoice-noconnect", defaultValue = "false",
+            description = "Never connect to a node just to send it an onion message (default: off)")
     boolean noConnect;
 
-    @Option(names = "--default-timeout", paramLabel = "SECONDS", defaultValue = "90",
-            description = "sendinvoice timeout when the call gives none (default: ${DEFAULT-VALUE})")
-    long defaultTimeout;
+    @Option(names = "--default-timeout", paramLabel = "SECONDS", defaultValue = "90 s", converter = OptionTypes.Seconds.class,
+            description = "sendinvoice timeout when the call gives none")
+    Duration defaultTimeout;
 
     @Option(names = "--connect", paramLabel = "ID@HOST:PORT", split = ",",
-            description = "Peer to connect to at start (repeatable)")
+            description = "Peer to connect to at start (repeatable; default: none)")
     List<String> connect = new ArrayList<>();
 
-    @Option(names = "--max-pending-invoices", defaultValue = "100000",
-            description = "sendinvoice calls waiting at once (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-pending-invoices", paramLabel = "N", defaultValue = "100000",
+            converter = OptionTypes.AtLeastOne.class, description = "sendinvoice calls waiting at once")
     int maxPending;
 
-    @Option(names = "--max-inbound-connections", defaultValue = "256",
-            description = "Accepted BOLT 8 connections at once (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-inbound-connections", paramLabel = "N", defaultValue = "256",
+            converter = OptionTypes.AtLeastOne.class, description = "Accepted BOLT 8 connections at once")
     int maxInbound;
 
-    @Option(names = "--handshake-timeout", paramLabel = "SECONDS", defaultValue = "10",
-            description = "BOLT 8 handshake deadline (default: ${DEFAULT-VALUE})")
-    long handshakeTimeout;
+    @Option(names = "--handshake-timeout", paramLabel = "SECONDS", defaultValue = "10 s",
+            converter = OptionTypes.Seconds.class, description = "BOLT 8 handshake deadline")
+    Duration handshakeTimeout;
 
-    @Option(names = "--simulated-payments",
-            description = "Pay and get paid over boltflow's channel-less simulated link (tests and demos only; logged)")
+    @Option(names = "--simulated-payments", defaultValue = "false",
+            description = "Pay and get paid over boltflow's channel-less simulated link (tests and demos only; logged; "
+                    + "default: off)")
     boolean simulatedPayments;
 
     @Option(names = "--relay", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Relay onion messages for others to connected peers (default: on; --no-relay turns it off)")
     boolean relay;
 
-    @Option(names = "--onion-message-burst", defaultValue = "4",
-            description = "Onion messages a peer connection may send at once (default: ${DEFAULT-VALUE}, Core Lightning's)")
+    @Option(names = "--onion-message-burst", paramLabel = "N", defaultValue = "4", converter = OptionTypes.AtLeastOne.class,
+            description = "Onion messages a peer connection may send at once (Core Lightning's default)")
     int onionBurst;
 
-    @Option(names = "--onion-message-interval-ms", defaultValue = "250",
-            description = "One more onion message per this many ms, per peer connection (default: ${DEFAULT-VALUE})")
-    long onionIntervalMs;
+    @Option(names = "--onion-message-interval-ms", paramLabel = "MS", defaultValue = "250",
+            converter = OptionTypes.Millis.class,
+            description = "One more onion message per this many ms, per peer connection")
+    Duration onionInterval;
 
-    @Option(names = "--max-message-length", defaultValue = "65535",
-            description = "Longest BOLT 8 message a peer may send; a longer one closes its connection "
-                    + "(default: ${DEFAULT-VALUE}, BOLT 8's maximum)")
+    @Option(names = "--max-message-length", paramLabel = "BYTES", defaultValue = "65535",
+            converter = OptionTypes.MessageLength.class,
+            description = "Longest BOLT 8 message a peer may send (2 to 65535, BOLT 8's maximum); a longer one "
+                    + "closes its connection")
     int maxMessageLength;
 
-    @Option(names = "--rpc-max-request-bytes", defaultValue = "" + JsonRpcServer.DEFAULT_MAX_REQUEST_BYTES,
-            description = "Largest JSON-RPC request; a larger one is refused and its connection closed "
-                    + "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--rpc-max-request-bytes", paramLabel = "BYTES",
+            defaultValue = "" + JsonRpcServer.DEFAULT_MAX_REQUEST_BYTES, converter = OptionTypes.RequestBytes.class,
+            description = "Largest JSON-RPC request; a larger one is refused and its connection closed")
     int rpcMaxRequestBytes;
 
-    @Option(names = "--rpc-max-concurrent-requests", defaultValue = "" + JsonRpcServer.DEFAULT_MAX_CONCURRENT_REQUESTS,
-            description = "JSON-RPC requests run at once per connection; more wait (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rpc-max-concurrent-requests", paramLabel = "N",
+            defaultValue = "" + JsonRpcServer.DEFAULT_MAX_CONCURRENT_REQUESTS, converter = OptionTypes.AtLeastOne.class,
+            description = "JSON-RPC requests run at once per connection; more wait")
     int rpcMaxConcurrent;
 
-    @Option(names = "--rpc-max-connections", defaultValue = "" + JsonRpcServer.DEFAULT_MAX_CONNECTIONS,
-            description = "JSON-RPC connections open at once; one more is answered with error -32000 and closed "
-                    + "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--rpc-max-connections", paramLabel = "N", defaultValue = "" + JsonRpcServer.DEFAULT_MAX_CONNECTIONS,
+            converter = OptionTypes.AtLeastOne.class,
+            description = "JSON-RPC connections open at once; one more is answered with error -32000 and closed")
     int rpcMaxConnections;
 
-    @Option(names = "--gossip-sync-peers", defaultValue = "3",
-            description = "Peers offering gossip_queries we ask for gossip with gossip_timestamp_filter "
-                    + "(default: ${DEFAULT-VALUE}; 0: receive none)")
-    int gossipSyncPeers;
+    @Option(names = "--gossip-sync-peers", paramLabel = "N", defaultValue = "3", converter = OptionTypes.NonNegative.class,
+            description = "Peers offering gossip_queries we ask for gossip with gossip_timestamp_filter (0: receive none)")
+    long gossipSyncPeers;
 
-    @Option(names = "--gossip-max-channels", defaultValue = "200000",
-            description = "Channels the channel graph keeps; beyond, new announcements are refused (default: ${DEFAULT-VALUE})")
+    @Option(names = "--gossip-max-channels", paramLabel = "N", defaultValue = "200000",
+            converter = OptionTypes.AtLeastOne.class,
+            description = "Channels the channel graph keeps; beyond, new announcements are refused")
     int gossipMaxChannels;
 
-    @Option(names = "--gossip-max-nodes", defaultValue = "100000",
-            description = "Nodes the channel graph keeps (default: ${DEFAULT-VALUE})")
+    @Option(names = "--gossip-max-nodes", paramLabel = "N", defaultValue = "100000", converter = OptionTypes.AtLeastOne.class,
+            description = "Nodes the channel graph keeps")
     int gossipMaxNodes;
 
-    @Option(names = "--block-height",
+    @Option(names = "--block-height", paramLabel = "N", converter = OptionTypes.NonNegative.class,
             description = "The best block height, for our payment paths' max_cltv_expiry (the node has no chain "
                     + "backend). Default: read from --block-height-url if given; else on bitcoin an estimate from a "
                     + "checkpoint that errs high; on regtest 0; testnet and signet need this or --block-height-url")
     Long blockHeight;
 
-    @Option(names = "--block-height-url",
+    @Option(names = "--block-height-url", paramLabel = "URL",
             description = "An HTTP(S) URL that answers the best block height as plain text, e.g. Esplora's "
-                    + "/blocks/tip/height; read at start and every 60 s (--block-height, or the estimate, until then)")
+                    + "/blocks/tip/height; read at start and every 60 s (default: none)")
     java.net.URI blockHeightUrl;
+
+    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", converter = OptionTypes.HostPort.class,
+            description = "Serve Prometheus metrics (text format) at http://HOST:PORT/metrics (default: off)")
+    InetSocketAddress metricsListen;
 
     @Override
     public Integer call() {
@@ -162,44 +184,52 @@ public final class StartCommand implements Callable<Integer> {
         if (secp256k1.installOrReport(err).isEmpty()) {
             return 1;
         }
-        NodeConfig config;
-        try {
-            config = config();
-        } catch (ConfigException | IllegalArgumentException e) {
-            err.println("boltflow: " + e.getMessage());
-            err.flush();
-            return 1;
-        }
-        ChainTip tip;
-        try {
-            tip = chainTip(config.network());
-        } catch (ConfigException e) {
-            err.println("boltflow: " + e.getMessage());
-            err.flush();
-            return 1;
-        }
-        LOG.info("block height {} ({})", tip.current(), tip.source());
+        NodeConfig config = config();
+        ChainTip tip = chainTip(config.network());
+        // A height URL is read once before the node starts (bounded by its read timeout).
+        tip.firstRead().onErrorResume(e -> Mono.empty()).block(Duration.ofSeconds(15));
         CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch cleanedUp = new CountDownLatch(1);
         SecureRandom random = new SecureRandom();
-        Node node;
-        JsonRpcServer rpc;
+        Optional<PrometheusMeterRegistry> registry = Optional.ofNullable(metricsListen).map(a -> prometheus());
+        Node node = null;
+        JsonRpcServer rpc = null;
+        PrometheusEndpoint metrics = null;
         try {
-            node = Node.start(config, host(tip), random).block(Duration.ofMinutes(2));
+            node = (registry.isPresent() ? Node.start(config, host(tip), random, registry.get())
+                    : Node.start(config, host(tip), random)).block(Duration.ofMinutes(2));
+            Node started = node;
             rpc = JsonRpcServer.start(config.rpcFile(),
-                    new NodeRpc(node, Clock.systemUTC(), stopped::countDown, versionString()).methods(), config.rpcLimits())
-                    .onErrorResume(e -> node.stop().then(Mono.error(e)))
+                    new NodeRpc(node, Clock.systemUTC(), stopped::countDown, BuildInfo.current().rpcVersion()).methods(),
+                    config.rpcLimits())
                     .block(Duration.ofMinutes(1));
+            if (registry.isPresent()) {
+                metrics = PrometheusEndpoint.start(metricsListen, registry.get()).block(Duration.ofMinutes(1));
+                LOG.info("metrics on http://{}:{}/metrics", metrics.address().getHostString(), metrics.address().getPort());
+            }
             for (String peer : config.connect()) {
-                connectAtStart(node, peer);
+                connectAtStart(started, peer);
             }
         } catch (RuntimeException e) {
-            tip.dispose();
-            err.println("boltflow: could not start: " + e.getMessage());
+            shutDown(rpc, node, metrics, tip);
+            err.println(Main.prefix(spec.commandLine()) + "could not start: " + rootMessage(e));
             err.flush();
             return 1;
         }
-        Thread hook = new Thread(stopped::countDown, "boltflow-sigterm");
+        // SIGTERM and SIGINT run the same shutdown as `stop`, on this thread: the hook releases the
+        // wait, then holds the JVM until the cleanup is done (bounded) and ends it with exit 0.
+        Thread hook = new Thread(() -> {
+            stopped.countDown();
+            boolean done = false;
+            try {
+                done = cleanedUp.await(SHUTDOWN_BOUND.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Runtime.getRuntime().halt(done ? 0 : 1);
+        }, "boltflow-signal");
         Runtime.getRuntime().addShutdownHook(hook);
+        LOG.info("block height {} ({})", tip.current(), tip.source());
         LOG.info("ready: {} on {}, rpc {}, secp256k1 {}", node.nodeId(), config.network().cliName(), config.rpcFile(),
                 dev.boltflow.core.crypto.Secp256k1Providers.current().name());
         try {
@@ -209,17 +239,54 @@ public final class StartCommand implements Callable<Integer> {
         }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // SIGTERM: the JVM is already shutting down; clean up all the same.
+        } catch (IllegalStateException signalled) {
+            LOG.info("signal received: stopping");
         }
-        // Closing the RPC server cancels requests in flight: give the answer to `stop` (and any
-        // other answer being written) a moment to leave first.
+        // Sends still waiting end now (-1, "the node is shutting down"), while their callers are
+        // still connected; closing the RPC server cancels requests in flight, so the answers (and
+        // the answer to `stop`) get a moment to leave first.
+        node.sendInvoice().dispose();
         Mono.delay(STOP_GRACE).block();
-        rpc.close().block(Duration.ofSeconds(10));
-        node.close();
-        tip.dispose();
+        shutDown(rpc, node, metrics, tip);
         LOG.info("stopped");
+        cleanedUp.countDown();
         return 0;
+    }
+
+    /** The one shutdown (stop, SIGTERM, SIGINT, a failed start): each part bounded, in reverse order. */
+    private static void shutDown(JsonRpcServer rpc, Node node, PrometheusEndpoint metrics, ChainTip tip) {
+        if (rpc != null) {
+            rpc.close().onErrorResume(e -> Mono.empty()).block(Duration.ofSeconds(10));
+        }
+        if (node != null) {
+            node.stop().timeout(SHUTDOWN_BOUND.minusSeconds(10))
+                    .doOnError(e -> LOG.warn("stopping the node: {}", e.toString()))
+                    .onErrorResume(e -> Mono.empty())
+                    .block();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
+        tip.dispose();
+    }
+
+    /** The message of what went wrong, not of the wrappers {@code block()} puts around it. */
+    private static String rootMessage(Throwable e) {
+        Throwable t = reactor.core.Exceptions.unwrap(e);
+        while (t.getCause() != null && (t.getMessage() == null || t.getClass() == RuntimeException.class)) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+
+    /** Prometheus's registry, with the JVM's own meters (memory, GC, threads, CPU) beside the node's. */
+    private static PrometheusMeterRegistry prometheus() {
+        PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(r);
+        new JvmGcMetrics().bindTo(r);
+        new JvmThreadMetrics().bindTo(r);
+        new ProcessorMetrics().bindTo(r);
+        return r;
     }
 
     private static void connectAtStart(Node node, String peer) {
@@ -239,7 +306,6 @@ public final class StartCommand implements Callable<Integer> {
     }
 
     private NodeConfig config() {
-        Network net = Network.parse(network);
         for (String peer : connect) {
             // Refuse a bad --connect before anything starts.
             try {
@@ -247,16 +313,12 @@ public final class StartCommand implements Callable<Integer> {
                     throw new IllegalArgumentException("expected ID@HOST[:PORT]");
                 }
             } catch (IllegalArgumentException e) {
-                throw new ConfigException("--connect " + peer + ": " + e.getMessage());
+                throw badValue("--connect", "'" + peer + "': " + e.getMessage());
             }
         }
-        Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".boltflow");
-        NodeConfig c = NodeConfig.defaults(net, dir);
-        Optional<InetSocketAddress> listenAddress = Optional.ofNullable(listen).map(StartCommand::hostPort);
-        return new NodeConfig(net, dir, listenAddress, Optional.ofNullable(database), noConnect,
-                Duration.ofSeconds(defaultTimeout), connect, simulatedPayments, maxPending, maxInbound,
-                Duration.ofSeconds(handshakeTimeout))
-                .withOnionMessageLimits(new OnionMessageLimits(onionBurst, Duration.ofMillis(onionIntervalMs)))
+        return new NodeConfig(network, dataDir, Optional.ofNullable(listen), Optional.ofNullable(database), noConnect,
+                defaultTimeout, connect, simulatedPayments, maxPending, maxInbound, handshakeTimeout)
+                .withOnionMessageLimits(new OnionMessageLimits(onionBurst, onionInterval))
                 .withRelay(relay)
                 .withRpcLimits(new JsonRpcServer.Limits(rpcMaxRequestBytes, rpcMaxConcurrent, rpcMaxConnections))
                 .withMaxMessageLength(maxMessageLength)
@@ -264,27 +326,21 @@ public final class StartCommand implements Callable<Integer> {
     }
 
     private GossipConfig gossip() {
+        if (gossipMaxNodes < 2) {
+            throw badValue("--gossip-max-nodes", "must be at least 2 (a channel has two ends), got " + gossipMaxNodes);
+        }
         try {
-            return GossipConfig.defaults().withSyncPeers(gossipSyncPeers).withCaps(gossipMaxChannels, gossipMaxNodes);
+            return GossipConfig.defaults().withSyncPeers((int) Math.min(Integer.MAX_VALUE, gossipSyncPeers))
+                    .withCaps(gossipMaxChannels, gossipMaxNodes);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("--gossip-sync-peers, --gossip-max-channels, --gossip-max-nodes: " + e.getMessage());
+            throw badValue("--gossip-max-channels", e.getMessage());
         }
     }
 
-    static InetSocketAddress hostPort(String s) {
-        int colon = s.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new ConfigException("--listen " + s + ": expected HOST:PORT");
-        }
-        try {
-            int port = Integer.parseInt(s.substring(colon + 1));
-            if (port < 0 || port > 65535) {
-                throw new NumberFormatException();
-            }
-            return new InetSocketAddress(s.substring(0, colon).replace("[", "").replace("]", ""), port);
-        } catch (NumberFormatException e) {
-            throw new ConfigException("--listen " + s + ": bad port");
-        }
+    /** A value the converters let through but the node cannot use: the same one-line error (exit 1). */
+    private CommandLine.ParameterException badValue(String option, String problem) {
+        return new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '" + option + "': "
+                + problem, spec.findOption(option), null);
     }
 
     private Node.Host host(ChainTip tip) {
@@ -299,7 +355,7 @@ public final class StartCommand implements Callable<Integer> {
         if (blockHeightUrl != null) {
             String scheme = String.valueOf(blockHeightUrl.getScheme());
             if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw new ConfigException("--block-height-url " + blockHeightUrl + ": expected an http or https URL");
+                throw badValue("--block-height-url", "'" + blockHeightUrl + "': expected an http or https URL");
             }
             dev.boltflow.core.sendinvoice.BlockHeight fallback = blockHeight != null ? ChainTip.fixed(blockHeight)
                     : network == Network.REGTEST ? ChainTip.fixed(0) : ChainTip.estimate(network, Clock.systemUTC());
@@ -309,11 +365,6 @@ public final class StartCommand implements Callable<Integer> {
             return ChainTip.fixed(blockHeight);
         }
         return network == Network.REGTEST ? ChainTip.fixed(0) : ChainTip.estimate(network, Clock.systemUTC());
-    }
-
-    private static String versionString() {
-        String v = StartCommand.class.getPackage().getImplementationVersion();
-        return "boltflow-" + (v == null ? "dev" : v);
     }
 
     /**
@@ -330,6 +381,12 @@ public final class StartCommand implements Callable<Integer> {
             this.perNetwork = perNetwork;
         }
 
+        /** {@code FILE:LINE} of the config line that gives {@code option} its value, if one does. */
+        Optional<String> origin(OptionSpec option) {
+            String name = option.longestName().replaceFirst("^--", "");
+            return perNetwork.has(name) ? perNetwork.origin(name) : base.origin(name);
+        }
+
         static ConfigDefaults forArgs(String[] args, Set<String> known) {
             String dir = argValue(args, "--data-dir");
             Path dataDir = dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".boltflow");
@@ -338,7 +395,12 @@ public final class StartCommand implements Callable<Integer> {
             if (net == null && base.has("network")) {
                 net = base.values("network").get(base.values("network").size() - 1);
             }
-            Network network = Network.parse(net == null ? "bitcoin" : net);
+            Network network;
+            try {
+                network = Network.parse(net == null ? "bitcoin" : net);
+            } catch (IllegalArgumentException e) {
+                network = Network.BITCOIN; // the option's converter reports the bad value itself
+            }
             return new ConfigDefaults(base, ConfigFile.read(dataDir.resolve(network.cliName()).resolve("config"), known));
         }
 

@@ -1,7 +1,7 @@
 package dev.boltflow.node.config;
 
 /** A configuration that cannot be used: the message says which option, where, and why. */
-public final class ConfigException extends RuntimeException {
+public class ConfigException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public ConfigException(String message) {

@@ -9,26 +9,30 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * A configuration file in Core Lightning's format: one option per line, {@code name=value} or a
  * bare {@code name} for a flag, {@code #} comments, blank lines ignored. Names are the long
  * command-line options without their dashes. An unknown name is an error that names the file and
- * the line, so a typo never passes silently.
+ * the line, so a typo never passes silently; each value remembers its line, so a bad value is
+ * reported where it was written ({@link #origin}).
  */
 public final class ConfigFile {
     private final Path path;
     private final Map<String, List<String>> values;
+    private final Map<String, List<Integer>> lines;
 
-    private ConfigFile(Path path, Map<String, List<String>> values) {
+    private ConfigFile(Path path, Map<String, List<String>> values, Map<String, List<Integer>> lines) {
         this.path = path;
         this.values = values;
+        this.lines = lines;
     }
 
     /** An empty configuration (no file). */
     public static ConfigFile empty() {
-        return new ConfigFile(null, Map.of());
+        return new ConfigFile(null, Map.of(), Map.of());
     }
 
     /**
@@ -41,15 +45,16 @@ public final class ConfigFile {
         if (!Files.exists(path)) {
             return empty();
         }
-        List<String> lines;
+        List<String> text;
         try {
-            lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+            text = Files.readAllLines(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new ConfigException(path + ": cannot read: " + e.getMessage());
         }
         Map<String, List<String>> values = new LinkedHashMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
+        Map<String, List<Integer>> lines = new LinkedHashMap<>();
+        for (int i = 0; i < text.size(); i++) {
+            String line = text.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
@@ -63,9 +68,11 @@ public final class ConfigFile {
                 throw new ConfigException(path + ":" + (i + 1) + ": unknown option '" + name + "'");
             }
             values.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            lines.computeIfAbsent(name, k -> new ArrayList<>()).add(i + 1);
         }
         values.replaceAll((k, v) -> Collections.unmodifiableList(v));
-        return new ConfigFile(path, Collections.unmodifiableMap(values));
+        lines.replaceAll((k, v) -> Collections.unmodifiableList(v));
+        return new ConfigFile(path, Collections.unmodifiableMap(values), Collections.unmodifiableMap(lines));
     }
 
     /** All values given for {@code name}, in file order (a flag gives one empty value). */
@@ -85,5 +92,11 @@ public final class ConfigFile {
     /** Where it was read from; {@code null} for {@link #empty()}. */
     public Path path() {
         return path;
+    }
+
+    /** {@code FILE:LINE} of the last line that sets {@code name} (the one that counts), if any. */
+    public Optional<String> origin(String name) {
+        List<Integer> at = lines.get(name);
+        return at == null ? Optional.empty() : Optional.of(path + ":" + at.get(at.size() - 1));
     }
 }

@@ -35,6 +35,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -113,10 +114,40 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
     private final Sinks.Many<InboundOnionMessage> inbound = Sinks.many().multicast().directBestEffort();
     private final Sinks.Many<PeerMessage> others = Sinks.many().multicast().directBestEffort();
     private final Disposable accepting;
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong sent = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong relayed = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong rateLimited = new AtomicLong();
+    private final AtomicLongArray droppedBy = new AtomicLongArray(DropReason.values().length);
+
+    /** Why an onion message that reached us went no further (besides the rate limit). */
+    public enum DropReason {
+        /** It did not peel: bad version, HMAC, encrypted data, payload (BOLT 4's reader rules). */
+        BAD_PACKET("bad_packet"),
+        /** It asks us to relay and we run with relaying off. */
+        RELAY_OFF("relay_off"),
+        /** Its next hop is a short channel id; we have no channels. */
+        NEXT_HOP_SCID("next_hop_scid"),
+        /** Its next hop is not connected to us (we do not dial to relay). */
+        NEXT_HOP_NOT_CONNECTED("next_hop_not_connected"),
+        /** Writing it to the next hop failed (queue full, connection closed). */
+        RELAY_FAILED("relay_failed"),
+        /** Handling it failed unexpectedly (logged). */
+        ERROR("error");
+
+        private final String tag;
+
+        DropReason(String tag) {
+            this.tag = tag;
+        }
+
+        /** The metric tag value. */
+        public String tag() {
+            return tag;
+        }
+    }
     private volatile boolean disposed;
 
     /**
@@ -265,6 +296,21 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
         return inbound.asFlux();
     }
 
+    /** Onion messages read from our peers so far (before the rate limit). */
+    public long received() {
+        return received.get();
+    }
+
+    /** Our own onion messages written to a first hop so far (relays are {@link #relayed()}). */
+    public long sent() {
+        return sent.get();
+    }
+
+    /** Onion messages dropped so far for {@code reason}; they add up to {@link #dropped()}. */
+    public long dropped(DropReason reason) {
+        return droppedBy.get(reason.ordinal());
+    }
+
     /** Onion messages delivered to us so far. */
     public long delivered() {
         return delivered.get();
@@ -292,7 +338,11 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
 
     /** True unless {@code message} is an {@code onion_message} and its connection's bucket is empty. */
     private boolean withinLimit(PublicKey peer, TokenBucket bucket, WireMessage message) {
-        if (!(message instanceof WireMessage.OnionMessage) || bucket.tryTake(clock.now(TimeUnit.NANOSECONDS))) {
+        if (!(message instanceof WireMessage.OnionMessage)) {
+            return true;
+        }
+        received.incrementAndGet();
+        if (bucket.tryTake(clock.now(TimeUnit.NANOSECONDS))) {
             return true;
         }
         if (rateLimited.incrementAndGet() % 1000 == 1) {
@@ -319,10 +369,11 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
                 return relay(from, f);
             }
             PeelResult.Drop drop = (PeelResult.Drop) result;
-            return drop(from, drop.reason() + ": " + drop.detail());
+            return drop(from, DropReason.BAD_PACKET, drop.reason() + ": " + drop.detail());
         }).onErrorResume(e -> {
             log.warn("failed to handle {} from {}", message, from.remoteNodeId(), e);
             dropped.incrementAndGet();
+            droppedBy.incrementAndGet(DropReason.ERROR.ordinal());
             return Mono.empty();
         });
     }
@@ -330,24 +381,28 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
     /** BOLT 4, Onion Messages, reader: SHOULD forward the message to the next peer. */
     private Mono<Void> relay(PeerConnection from, PeelResult.Forward forward) {
         if (!relaying) {
-            return drop(from, "relaying onion messages for others is off (--no-relay)");
+            return drop(from, DropReason.RELAY_OFF, "relaying onion messages for others is off (--no-relay)");
         }
         if (!(forward.next() instanceof NextHop.Node next)) {
-            return drop(from, "next hop " + forward.next() + " is a short channel id; we have no channels");
+            return drop(from, DropReason.NEXT_HOP_SCID,
+                    "next hop " + forward.next() + " is a short channel id; we have no channels");
         }
         Optional<PeerConnection> to = usablePeer(next.nodeId());
         if (to.isEmpty()) {
-            return drop(from, "not connected to the next hop " + next.nodeId() + " (we do not dial to relay)");
+            return drop(from, DropReason.NEXT_HOP_NOT_CONNECTED,
+                    "not connected to the next hop " + next.nodeId() + " (we do not dial to relay)");
         }
         attach(to.get());
         return to.get().send(new WireMessage.OnionMessage(forward.nextPathKey(), forward.nextPacket()))
                 .then(Mono.fromRunnable(relayed::incrementAndGet))
-                .onErrorResume(e -> drop(from, "relay to " + next.nodeId() + " failed: " + e.getMessage()))
+                .onErrorResume(e -> drop(from, DropReason.RELAY_FAILED,
+                        "relay to " + next.nodeId() + " failed: " + e.getMessage()))
                 .then();
     }
 
-    private Mono<Void> drop(PeerConnection from, String why) {
+    private Mono<Void> drop(PeerConnection from, DropReason reason, String why) {
         dropped.incrementAndGet();
+        droppedBy.incrementAndGet(reason.ordinal());
         log.debug("dropped an onion message from {}: {}", from.remoteNodeId(), why);
         return Mono.empty();
     }
@@ -545,6 +600,7 @@ public final class PeerOnionMessenger implements OnionMessenger, Disposable {
         }
         attach(connection);
         return connection.send(new WireMessage.OnionMessage(out.pathKey(), out.packet()))
+                .doOnSuccess(v -> sent.incrementAndGet())
                 .onErrorMap(PeerQueueFullException.class, e -> failure(Reason.BUSY,
                         "the queue to " + connection.remoteNodeId() + " is full", e))
                 .onErrorMap(PeerClosedException.class, e -> failure(Reason.CONNECT_FAILED,

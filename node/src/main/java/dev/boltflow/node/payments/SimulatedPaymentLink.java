@@ -241,7 +241,7 @@ public final class SimulatedPaymentLink implements PaymentSender, Disposable {
                                             "the connection to " + out.firstNode() + " closed before an answer"))))))
                     .timeout(config.timeout(), timers)
                     .onErrorMap(TimeoutException.class, e -> failure(SimulatedPaymentException.Reason.TIMEOUT,
-                            "no answer from " + out.firstNode() + " within " + config.timeout()))
+                            "no answer from " + out.firstNode() + " within " + dev.boltflow.node.config.Durations.format(config.timeout())))
                     .doFinally(s -> pending.remove(id, p));
         }).subscribeOn(cpu);
     }

@@ -34,8 +34,15 @@ public final class GraphRpc {
     }
 
     public List<RpcMethod> methods() {
-        return List.of(RpcMethod.of("listnodes", List.of("id"), this::listnodes),
-                RpcMethod.of("listchannels", List.of("short_channel_id", "source", "destination"), this::listchannels));
+        return List.of(RpcMethod.of("listnodes", List.of("id"), this::listnodes)
+                        .help(0, "network", "Show the nodes the channel graph knows, or only {id}",
+                                "listnodes [id]: each node's alias, color, last update, features and addresses, from its "
+                                        + "verified node_announcement (BOLT 7)."),
+                RpcMethod.of("listchannels", List.of("short_channel_id", "source", "destination"), this::listchannels)
+                        .help(0, "network", "Show the channels the channel graph knows, by {short_channel_id}, "
+                                        + "{source} or {destination}",
+                                "listchannels [short_channel_id] [source] [destination]: one entry per direction, from "
+                                        + "its verified channel_announcement and channel_update (BOLT 7)."));
     }
 
     private Mono<JsonNode> listnodes(RpcParams p) {

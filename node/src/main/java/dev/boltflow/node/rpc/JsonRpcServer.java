@@ -10,7 +10,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.epoll.Epoll;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
@@ -67,7 +66,7 @@ import reactor.netty.tcp.TcpServer;
  * {@link SocketInUseException}. {@link #close()} deletes the file if it is still ours.</li>
  * <li><b>Half-closure.</b> A client may shut down its sending side after its requests
  * ({@code socat}, {@code nc -N}): the server answers them, then closes.</li>
- * <li><b>Threads.</b> Own {@link LoopResources} on the native epoll transport, disposed by
+ * <li><b>Threads.</b> Own {@link LoopResources} on the native transport (epoll, or kqueue on macOS), disposed by
  * {@link #close()}. Handlers run on the connection's event loop: they must not block.</li>
  * </ul>
  */
@@ -166,9 +165,11 @@ public final class JsonRpcServer {
         Objects.requireNonNull(limits, "limits");
         Path target = socket.toAbsolutePath();
         return Mono.fromCallable(() -> {
-            if (!Epoll.isAvailable()) {
-                throw new IllegalStateException("the JSON-RPC socket needs Netty's native epoll transport",
-                        Epoll.unavailabilityCause());
+            if (!LoopResources.hasNativeSupport()) {
+                // Netty 4.1 serves Unix domain sockets only natively (epoll on Linux, kqueue on macOS).
+                throw new IllegalStateException("the JSON-RPC socket needs Netty's native transport (epoll or "
+                        + "kqueue), which this build does not carry for " + System.getProperty("os.name") + " "
+                        + System.getProperty("os.arch"));
             }
             SocketFiles.prepare(target);
             return SocketFiles.privateBindPath(target);

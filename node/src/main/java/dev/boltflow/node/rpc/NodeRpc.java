@@ -68,26 +68,60 @@ public final class NodeRpc {
         RpcMethods.Builder b = new NodeRpcMethods(clock, reactor.core.scheduler.Schedulers.parallel()).builder();
         new GraphRpc(node.graph(), reactor.core.scheduler.Schedulers.parallel()).methods().forEach(b::add);
         return b
-                .add(RpcMethod.of("getinfo", List.of(), p -> Mono.fromSupplier(this::getinfo)))
-                .add(RpcMethod.of("connect", List.of("id", "host", "port"), this::connect))
-                .add(RpcMethod.of("disconnect", List.of("id", "force"), this::disconnect))
-                .add(RpcMethod.of("listpeers", List.of("id"), this::listpeers))
-                .add(RpcMethod.of("sendinvoice", SENDINVOICE_PARAMS, this::sendinvoice))
+                .add(RpcMethod.of("getinfo", List.of(), p -> Mono.fromSupplier(this::getinfo))
+                        .help(0, "utility", "Summary information about this node",
+                                "getinfo: the node id, network, version (with the build's git commit), block height, "
+                                        + "peers and where it listens."))
+                .add(RpcMethod.of("connect", List.of("id", "host", "port"), this::connect)
+                        .help(1, "network", "Connect to {id} at {host}:{port}",
+                                "connect id [host] [port]: dial a peer over BOLT 8 (id@host:port works too) and "
+                                        + "remember its address."))
+                .add(RpcMethod.of("disconnect", List.of("id", "force"), this::disconnect)
+                        .help(1, "network", "Disconnect from {id}", "disconnect id [force]: close the connection to a peer."))
+                .add(RpcMethod.of("listpeers", List.of("id"), this::listpeers)
+                        .help(0, "network", "Show the connected peers, or only {id}",
+                                "listpeers [id]: every peer connected now, with its address and features."))
+                .add(RpcMethod.of("sendinvoice", SENDINVOICE_PARAMS, this::sendinvoice)
+                        .help(2, "payment", "Answer an invoice_request {invreq} with an invoice, and wait until it is paid",
+                                "sendinvoice invreq label [amount_msat] [timeout] [quantity]: build, sign and store an "
+                                        + "invoice for the lnr1 string, send it as an onion message, and wait for the "
+                                        + "payment (status paid), an invoice_error (1004) or the timeout (1005, default "
+                                        + "the node's --default-timeout). amount_msat takes 10000msat, 10sat, "
+                                        + "0.0001btc or a plain number of msat."))
                 .add(RpcMethod.of("listinvoices",
                         List.of("label", "invstring", "payment_hash", "offer_id", "index", "start", "limit"),
-                        this::listinvoices))
-                .add(RpcMethod.of("waitinvoice", List.of("label"), this::waitinvoice))
-                .add(RpcMethod.of("waitanyinvoice", List.of("lastpay_index", "timeout"), this::waitanyinvoice))
-                .add(RpcMethod.of("delinvoice", List.of("label", "status", "desconly"), this::delinvoice))
+                        this::listinvoices)
+                        .help(0, "payment", "Show our invoices, optionally one by {label}, {invstring}, {payment_hash} "
+                                + "or {offer_id}", "listinvoices [label] [invstring] [payment_hash] [offer_id] [index] "
+                                + "[start] [limit]: index=created|updated with start and limit pages through them."))
+                .add(RpcMethod.of("waitinvoice", List.of("label"), this::waitinvoice)
+                        .help(1, "payment", "Wait for an invoice to be paid or to expire",
+                                "waitinvoice label: the invoice once paid; error 903 once it expired."))
+                .add(RpcMethod.of("waitanyinvoice", List.of("lastpay_index", "timeout"), this::waitanyinvoice)
+                        .help(0, "payment", "Wait for the next invoice paid after {lastpay_index}",
+                                "waitanyinvoice [lastpay_index] [timeout]: error 904 when timeout seconds pass first."))
+                .add(RpcMethod.of("delinvoice", List.of("label", "status", "desconly"), this::delinvoice)
+                        .help(2, "payment", "Delete the invoice {label} if its status is {status}",
+                                "delinvoice label status [desconly]: status is unpaid, paid or expired."))
                 .add(RpcMethod.of("invoicerequest",
                         List.of("amount", "description", "issuer", "label", "absolute_expiry", "single_use", "unsigned"),
-                        this::invoicerequest))
-                .add(RpcMethod.of("listinvoicerequests", List.of("invreq_id", "active_only"), this::listinvoicerequests))
-                .add(RpcMethod.of("disableinvoicerequest", List.of("invreq_id"), this::disableinvoicerequest))
+                        this::invoicerequest)
+                        .help(2, "payment", "Write an invoice_request (lnr1) for someone to pay us {amount}",
+                                "invoicerequest amount description [issuer] [label] [absolute_expiry] [single_use] "
+                                        + "[unsigned]: amount takes 10000msat, 10sat, 0.0001btc or a plain number of msat; "
+                                        + "an invoice that answers it is checked and paid over the payment link."))
+                .add(RpcMethod.of("listinvoicerequests", List.of("invreq_id", "active_only"), this::listinvoicerequests)
+                        .help(0, "payment", "Show the invoice_requests we wrote, with the last outcome of each",
+                                "listinvoicerequests [invreq_id] [active_only]"))
+                .add(RpcMethod.of("disableinvoicerequest", List.of("invreq_id"), this::disableinvoicerequest)
+                        .help(1, "payment", "Stop paying invoices for the invoice_request {invreq_id}",
+                                "disableinvoicerequest invreq_id"))
                 .add(RpcMethod.of("stop", List.of(), p -> Mono.fromSupplier(() -> {
                     stop.run();
                     return (JsonNode) F.textNode("Shutdown complete");
-                })))
+                })).help(0, "utility", "Shut the node down",
+                        "stop: ends sends still waiting (-1), closes peers and the store, removes the socket; the "
+                                + "process exits 0 (as on SIGTERM or SIGINT)."))
                 .build();
     }
 
@@ -139,7 +173,7 @@ public final class NodeRpc {
         return connecting
                 .onErrorMap(e -> !(e instanceof RpcException),
                         e -> new RpcException(CONNECT_FAILED, "Connection establishment: " + e.getMessage()))
-                .map(c -> (JsonNode) F.objectNode()
+                .map(c -> F.objectNode()
                         .put("id", c.remoteNodeId().toHex())
                         .put("features", c.remoteInit().combinedFeatures().toHex())
                         .put("direction", c.initiatedLocally() ? "out" : "in")
@@ -198,7 +232,7 @@ public final class NodeRpc {
      * -32602 naming it ({@link RpcException} or {@link SendInvoiceException}), never -1.
      */
     public static SendInvoiceRequest sendInvoiceRequest(RpcParams p, Duration defaultTimeout) {
-        return new SendInvoiceRequest(p.string("invreq"), p.string("label"), p.optionalMsat("amount_msat"),
+        return new SendInvoiceRequest(p.string("invreq"), p.label("label"), p.optionalMsat("amount_msat"),
                 Duration.ofSeconds(p.optionalU32("timeout").orElse(defaultTimeout.toSeconds())),
                 p.optionalU64("quantity"));
     }
@@ -225,7 +259,7 @@ public final class NodeRpc {
     private Mono<JsonNode> listinvoices(RpcParams p) {
         InvoiceListQuery q = InvoiceListQuery.all();
         if (p.has("label")) {
-            q = InvoiceListQuery.byLabel(p.string("label"));
+            q = InvoiceListQuery.byLabel(p.label("label"));
         } else if (p.has("invstring")) {
             q = InvoiceListQuery.byInvstring(p.string("invstring"));
         } else if (p.has("payment_hash")) {
@@ -246,7 +280,7 @@ public final class NodeRpc {
             q = q.indexed(idx, p.optionalU64("start").orElse(0), p.optionalU32("limit"));
         }
         return node.store().list(q).map(NodeRpc::invoice).collectList()
-                .map(list -> (JsonNode) F.objectNode().set("invoices", F.arrayNode().addAll(list)));
+                .map(list -> F.objectNode().set("invoices", F.arrayNode().addAll(list)));
     }
 
     private static Bytes32 hash(String param, String hex) {
@@ -258,7 +292,7 @@ public final class NodeRpc {
     }
 
     private Mono<JsonNode> waitinvoice(RpcParams p) {
-        String label = p.string("label");
+        String label = p.label("label");
         return node.store().awaitSettled(label)
                 .switchIfEmpty(Mono.error(() -> new RpcException(-1, "Unknown invoice")))
                 .flatMap(i -> i.status() == InvoiceStatus.EXPIRED
@@ -279,7 +313,7 @@ public final class NodeRpc {
     }
 
     private Mono<JsonNode> delinvoice(RpcParams p) {
-        String label = p.string("label");
+        String label = p.label("label");
         InvoiceStatus expected;
         try {
             expected = InvoiceStatus.fromWireName(p.string("status"));
@@ -303,7 +337,7 @@ public final class NodeRpc {
                 p.optionalString("label"), p.optionalU64("absolute_expiry"), p.optionalBool("single_use").orElse(true),
                 // boltflow's extension: unsigned=true writes it without a signature, as LDK's refunds are
                 !p.optionalBool("unsigned").orElse(false));
-        return node.payer().createInvoiceRequest(params).map(r -> (JsonNode) JSON.valueToTree(r.toMap()));
+        return node.payer().createInvoiceRequest(params).map(r -> JSON.valueToTree(r.toMap()));
     }
 
     private Mono<JsonNode> listinvoicerequests(RpcParams p) {
@@ -311,8 +345,8 @@ public final class NodeRpc {
         boolean activeOnly = p.optionalBool("active_only").orElse(false);
         Flux<JsonNode> all = node.payer().list(activeOnly)
                 .filter(r -> id.isEmpty() || id.get().equals(r.invreqId()))
-                .map(r -> (JsonNode) JSON.valueToTree(r.toListEntry()));
-        return all.collectList().map(list -> (JsonNode) F.objectNode().set("invoicerequests", F.arrayNode().addAll(list)));
+                .map(r -> JSON.valueToTree(r.toListEntry()));
+        return all.collectList().map(list -> F.objectNode().set("invoicerequests", F.arrayNode().addAll(list)));
     }
 
     private Mono<JsonNode> disableinvoicerequest(RpcParams p) {
@@ -320,6 +354,6 @@ public final class NodeRpc {
         return node.payer().disable(id)
                 .switchIfEmpty(Mono.error(() -> new RpcException(-32602, "Unknown invoice_request",
                         JSON.valueToTree(Map.of("invreq_id", id.toHex())))))
-                .map(r -> (JsonNode) JSON.valueToTree(r.toMap()));
+                .map(r -> JSON.valueToTree(r.toMap()));
     }
 }

@@ -47,6 +47,7 @@ public final class NodeRpcMethods {
                 }
                 return (JsonNode) o.json().orElseThrow();
             }).subscribeOn(cpu);
-        });
+        }).help(1, "utility", "Decode {string}: a BOLT 12 offer (lno1), invoice_request (lnr1) or invoice (lni1)",
+                "decode string: its fields with Core Lightning's names, valid, and warning_* for a rule it breaks.");
     }
 }

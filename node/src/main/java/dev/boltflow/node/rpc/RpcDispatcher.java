@@ -74,7 +74,7 @@ final class RpcDispatcher {
             return rpc;
         }
         if (e instanceof SendInvoiceException s) {
-            JsonNode data = s.data().map(d -> (JsonNode) JSON.valueToTree(d.toMap())).orElse(null);
+            JsonNode data = s.data().map(d -> JSON.<JsonNode>valueToTree(d.toMap())).orElse(null);
             return new RpcException(s.code(), s.getMessage(), data);
         }
         if (e instanceof InvoiceStoreException store) {

@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
 public final class RpcParams {
     private static final BigInteger U64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,20}");
-    private static final Pattern AMOUNT = Pattern.compile("([0-9]{1,20})(msat|sat)?");
+    /** Core Lightning's amount strings: {@code 123}, {@code 123msat}, {@code 5sat}, {@code 1btc}, {@code 0.0001btc}. */
+    private static final Pattern AMOUNT = Pattern.compile("([0-9]{1,20})(msat|sat|btc)?|([0-9]{1,20})\\.([0-9]{1,11})btc");
+    private static final BigInteger MSAT_PER_BTC = BigInteger.valueOf(100_000_000_000L);
 
     private final List<String> declared;
     private final Map<String, JsonNode> values;
@@ -54,7 +56,7 @@ public final class RpcParams {
                 put(values, names.get(i), params.get(i));
             }
         } else if (params.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> fields = params.fields();
+            Iterator<Map.Entry<String, JsonNode>> fields = params.properties().iterator();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> e = fields.next();
                 if (!names.contains(e.getKey())) {
@@ -160,9 +162,11 @@ public final class RpcParams {
     // ---- amounts
 
     /**
-     * A required millisatoshi amount, as Core Lightning's {@code msat} type: a JSON integer, or a
-     * string {@code "123"}, {@code "123msat"} or {@code "5sat"} (times 1000). At most
-     * {@link Long#MAX_VALUE} msat (far above the 21 million bitcoin cap).
+     * A required millisatoshi amount, in every form Core Lightning's {@code msat} parameters take: a
+     * JSON integer (msat), or a string {@code "123"} or {@code "123msat"} (msat), {@code "5sat"}
+     * (times 1,000), {@code "1btc"} or {@code "0.0001btc"} (up to 11 decimals: whole msat). Anything
+     * else is -32602 "should be a millisatoshi amount". At most {@link Long#MAX_VALUE} msat (far
+     * above the 21 million bitcoin cap, which callers enforce).
      */
     public long msat(String name) {
         return msat(name, required(name));
@@ -179,17 +183,39 @@ public final class RpcParams {
             amount = v.bigIntegerValue();
         } else if (v.isTextual()) {
             Matcher m = AMOUNT.matcher(v.textValue());
-            if (m.matches()) {
+            if (m.matches() && m.group(1) != null) {
                 amount = new BigInteger(m.group(1));
                 if ("sat".equals(m.group(2))) {
                     amount = amount.multiply(BigInteger.valueOf(1000));
+                } else if ("btc".equals(m.group(2))) {
+                    amount = amount.multiply(MSAT_PER_BTC);
                 }
+            } else if (m.matches()) {
+                String decimals = (m.group(4) + "00000000000").substring(0, 11);
+                amount = new BigInteger(m.group(3)).multiply(MSAT_PER_BTC).add(new BigInteger(decimals));
             }
         }
         if (amount == null || amount.signum() < 0 || amount.bitLength() > 63) {
             throw bad(name, "should be a millisatoshi amount", v);
         }
         return amount.longValue();
+    }
+
+    // ---- labels
+
+    /**
+     * A required label: a JSON string, or a number (Core Lightning's {@code param_label} takes both;
+     * {@code 2024} is the label "2024").
+     */
+    public String label(String name) {
+        JsonNode v = required(name);
+        if (v.isTextual()) {
+            return v.textValue();
+        }
+        if (v.isNumber()) {
+            return v.asText();
+        }
+        throw bad(name, "should be a string or a number", v);
     }
 
     // ---- booleans

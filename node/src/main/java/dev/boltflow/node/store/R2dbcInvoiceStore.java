@@ -106,6 +106,11 @@ public final class R2dbcInvoiceStore implements InvoiceStore {
                         // writer, up to a second late) loses recent commits, paid invoices included,
                         // when the process dies: H2CrashDurabilityTest shows it.
                         .property("WRITE_DELAY", "0")
+                        // No DIR/NETWORK/invoices.trace.db: errors reach the caller and the log.
+                        .property("TRACE_LEVEL_FILE", "0")
+                        // Closed by the node, in order (on stop and on SIGTERM), not by H2's own
+                        // shutdown hook racing it.
+                        .property("DB_CLOSE_ON_EXIT", "FALSE")
                         .build()))
                 .flatMap(factory -> open(factory, 4, true));
     }

@@ -97,7 +97,8 @@ class StartCommandTest {
         Result bad = runCapturingErr(dir, "start", "--data-dir", dir.toString(), "--network", "mainnet");
         assertEquals(1, bad.exit);
         assertTrue(bad.err.contains("unknown network 'mainnet'"), bad.err);
-        assertEquals(Main.EXIT_USAGE, Main.run("start", "--no-such-option"));
+        assertEquals(Main.EXIT_OPTION, Main.run("start", "--no-such-option"));
+        assertEquals(Main.EXIT_USAGE, Main.run("start", "--network"));
         Result gossip = runCapturingErr(dir, "start", "--data-dir", dir.toString(), "--network", "regtest",
                 "--gossip-max-nodes", "1");
         assertEquals(1, gossip.exit);
@@ -135,7 +136,7 @@ class StartCommandTest {
         Result negative = runCapturingErr(dir, "start", "--data-dir", dir.toString(), "--network", "regtest",
                 "--block-height", "-1");
         assertEquals(1, negative.exit);
-        assertTrue(negative.err.contains("--block-height: must not be negative"), negative.err);
+        assertTrue(negative.err.contains("'--block-height': must not be negative"), negative.err);
         assertTrue(!Files.exists(dir.resolve("testnet").resolve("node_key")), "refused before anything is written");
     }
 
@@ -181,7 +182,8 @@ class StartCommandTest {
         Result bad = runCapturingErr(dir, "start", "--data-dir", dir.toString(), "--network", "regtest",
                 "--rpc-max-connections", "0");
         assertEquals(1, bad.exit);
-        assertTrue(bad.err.contains("maxConnections must be at least 1"), bad.err);
+        assertTrue(bad.err.contains("--rpc-max-connections"), bad.err);
+        assertEquals(1, bad.err.strip().lines().count(), bad.err);
     }
 
     /** Reads one answer (up to Core Lightning's "\n\n" end marker) or until the server closes. */

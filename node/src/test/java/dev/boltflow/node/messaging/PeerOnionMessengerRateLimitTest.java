@@ -96,6 +96,7 @@ class PeerOnionMessengerRateLimitTest {
         assertEquals(10, messenger.delivered());
         assertEquals(999, messenger.rateLimited());
         assertEquals(0, messenger.dropped());
+        assertEquals(1009, messenger.received(), "every onion message read counts as received, limited or not");
         fromA.in.assertNotCancelled();
     }
 
@@ -110,8 +111,10 @@ class PeerOnionMessengerRateLimitTest {
         handled(from);
 
         assertEquals(4, messenger.dropped());
+        assertEquals(4, messenger.dropped(PeerOnionMessenger.DropReason.BAD_PACKET));
         assertEquals(996, messenger.rateLimited());
         assertEquals(0, messenger.delivered());
+        assertEquals(1000, messenger.received());
     }
 
     @Test

@@ -178,6 +178,12 @@ class PeerOnionMessengerRulesTest {
         assertEquals(payload("for us").invoiceRequest(), delivered.payload().invoiceRequest());
         assertEquals(4, m.dropped());
         assertEquals(0, m.relayed());
+        // by reason, one each; they add up to dropped()
+        assertEquals(1, m.dropped(PeerOnionMessenger.DropReason.RELAY_FAILED));
+        assertEquals(1, m.dropped(PeerOnionMessenger.DropReason.NEXT_HOP_NOT_CONNECTED));
+        assertEquals(1, m.dropped(PeerOnionMessenger.DropReason.NEXT_HOP_SCID));
+        assertEquals(1, m.dropped(PeerOnionMessenger.DropReason.BAD_PACKET));
+        assertEquals(5, m.received());
         fromA.in.assertNotCancelled();
     }
 

@@ -129,6 +129,99 @@ class NodeRpcTest {
                 params().put("label", "inv1").put("status", "paid")).block(WAIT)).code());
     }
 
+    private record Cli(int exit, String out, String err) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(out);
+            } catch (java.io.IOException e) {
+                throw new AssertionError("not JSON: " + out + " / " + err, e);
+            }
+        }
+    }
+
+    /** {@code boltflow-node cli --rpc-file SOCKET args…}, in-process. */
+    private static Cli cli(Node node, String... args) {
+        picocli.CommandLine cl = dev.boltflow.node.cli.Main.commandLine();
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cl.setOut(new java.io.PrintWriter(out));
+        cl.setErr(new java.io.PrintWriter(err));
+        List<String> all = new java.util.ArrayList<>(List.of("cli", "--rpc-file", node.config().rpcFile().toString()));
+        all.addAll(List.of(args));
+        int exit = cl.execute(all.toArray(String[]::new));
+        return new Cli(exit, out.toString(), err.toString());
+    }
+
+    /**
+     * lightning-cli's rule, through cli and the node: an argument that is exactly one JSON value is
+     * sent as that value, anything else as a string (issue 17's three cases); amounts take Core
+     * Lightning's forms; a label may be a number.
+     */
+    @Test
+    void cli_sends_anything_not_exactly_json_as_a_string_and_amounts_take_core_lightnings_forms() {
+        Cli words = cli(payer, "invoicerequest", "5000 sat", "five thousand");
+        assertEquals(1, words.exit(), words.out() + words.err());
+        assertEquals(-32602, words.json().get("code").asInt());
+        assertTrue(words.json().get("message").asText().startsWith("amount: should be a millisatoshi amount: "
+                + "invalid token '\"5000 sat\"'"), words.out());
+        Cli please = cli(payer, "-k", "invoicerequest", "amount=5000sat", "description=x", "single_use=false please");
+        assertEquals(1, please.exit(), please.out());
+        assertTrue(please.json().get("message").asText().startsWith("single_use: should be 'true' or 'false'"),
+                please.out());
+
+        for (String[] form : new String[][] {{"10000msat", "10000"}, {"10sat", "10000"}, {"0.0001btc", "10000000"},
+                {"10000", "10000"}}) {
+            Cli made = cli(payer, "invoicerequest", form[0], "amount " + form[0]);
+            assertEquals(0, made.exit(), made.out() + made.err());
+            Cli decoded = cli(payer, "decode", made.json().get("bolt12").asText());
+            assertEquals(Long.parseLong(form[1]), decoded.json().get("invreq_amount_msat").asLong(), form[0]);
+        }
+        Cli bad = cli(payee, "sendinvoice", "lnr1x", "label", "5 sats");
+        assertTrue(bad.json().get("message").asText().startsWith("amount_msat: should be a millisatoshi amount"),
+                bad.out());
+
+        Cli request = cli(payer, "invoicerequest", "21sat", "rent");
+        InetSocketAddress at = payer.listening().orElseThrow();
+        assertEquals(0, cli(payee, "connect", payer.nodeId().toHex() + "@127.0.0.1:" + at.getPort()).exit());
+        Cli rent = cli(payee, "sendinvoice", request.json().get("bolt12").asText(), "2024 rent");
+        assertEquals(0, rent.exit(), rent.out() + rent.err());
+        assertEquals("paid", rent.json().get("status").asText());
+        assertEquals("2024 rent", rent.json().get("label").asText());
+        assertEquals(21000, rent.json().get("amount_received_msat").asLong());
+        Cli numeric = cli(payee, "listinvoices", "2024");
+        assertEquals(0, numeric.json().get("invoices").size(), "a number is a label too: none is called 2024");
+    }
+
+    /** help lists every method the node answers (Core Lightning's shape), help COMMAND one; cli help prints it for people. */
+    @Test
+    void help_lists_every_method_and_describes_one() {
+        JsonNode all = toPayee.call("help", params()).block(WAIT);
+        assertEquals("simple", all.get("format-hint").asText());
+        java.util.Set<String> listed = new java.util.LinkedHashSet<>();
+        for (JsonNode e : all.get("help")) {
+            listed.add(e.get("command").asText().split(" ")[0]);
+            for (String field : List.of("category", "description", "verbose")) {
+                assertTrue(e.get(field).isTextual() && !e.get(field).asText().isEmpty(), field + " of " + e);
+            }
+        }
+        assertEquals(new NodeRpc(payee, Clock.systemUTC(), () -> { }, "test").methods().names(), listed);
+        JsonNode one = toPayee.call("help", params().put("command", "sendinvoice")).block(WAIT);
+        assertEquals(1, one.get("help").size());
+        assertEquals("sendinvoice invreq label [amount_msat] [timeout] [quantity]",
+                one.get("help").get(0).get("command").asText());
+        RpcException unknown = assertThrows(RpcException.class,
+                () -> toPayee.call("help", params().put("command", "pay")).block(WAIT));
+        assertEquals(-32601, unknown.code());
+
+        Cli people = cli(payee, "help");
+        assertEquals(0, people.exit(), people.err());
+        assertTrue(people.out().contains("connect id [host] [port]\n    Connect to {id} at {host}:{port}"), people.out());
+        assertTrue(people.out().contains("=== payment ==="), people.out());
+        Cli json = cli(payee, "-J", "help", "decode");
+        assertEquals("decode string", json.json().get("help").get(0).get("command").asText());
+        assertEquals(1, cli(payee, "help", "pay").exit());
+    }
+
     @Test
     void invoicerequest_is_signed_by_default_and_unsigned_on_request() {
         JsonNode signed = valid("invoicerequest", toPayer.call("invoicerequest",

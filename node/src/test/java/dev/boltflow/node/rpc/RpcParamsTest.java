@@ -79,14 +79,15 @@ class RpcParamsTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
-        "5000|5000", "\"5000\"|5000", "\"5000msat\"|5000", "\"5sat\"|5000", "0|0",
+        "5000|5000", "\"5000\"|5000", "\"5000msat\"|5000", "\"5sat\"|5000", "0|0", "\"1btc\"|100000000000",
+        "\"0.0001btc\"|10000000", "\"0.00000000001btc\"|1", "\"10sat\"|10000",
         "9223372036854775807|9223372036854775807"})
     void msat_acceptsNumbersAndClnStrings(String json, long expected) {
         assertEquals(expected, params("{\"amount_msat\":" + json + "}").msat("amount_msat"));
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {"-1", "1.5", "\"1btc\"", "\"msat\"", "\"12 msat\"", "true",
+    @CsvSource(delimiter = '|', value = {"-1", "1.5", "\"1.5sat\"", "\"0.000000000001btc\"", "\"5000 sat\"", "\".1btc\"", "\"msat\"", "\"12 msat\"", "true",
         "9223372036854775808", "\"9223372036854775807sat\"", "[1]"})
     void msat_rejectsOthersNamingTheParam(String json) {
         RpcException e = invalid(() -> params("{\"amount_msat\":" + json + "}").msat("amount_msat"));

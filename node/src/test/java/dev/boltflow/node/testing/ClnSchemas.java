@@ -89,7 +89,7 @@ public final class ClnSchemas {
                     o.setAll(replacement);
                 }
             }
-            Iterator<Map.Entry<String, JsonNode>> fields = o.fields();
+            Iterator<Map.Entry<String, JsonNode>> fields = o.properties().iterator();
             List<Map.Entry<String, JsonNode>> copy = new ArrayList<>();
             fields.forEachRemaining(copy::add);
             for (Map.Entry<String, JsonNode> e : copy) {

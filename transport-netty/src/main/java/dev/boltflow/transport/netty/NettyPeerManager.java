@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -66,6 +67,8 @@ public final class NettyPeerManager implements PeerManager {
     private final ConcurrentMap<PublicKey, Mono<PeerConnection>> dialing = new ConcurrentHashMap<>();
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inboundCount = new AtomicInteger();
+    private final LongAdder connectionsEstablished = new LongAdder();
+    private final LongAdder handshakesFailed = new LongAdder();
     private final AtomicReference<DisposableServer> server = new AtomicReference<>();
     private final Sinks.Many<PeerConnection> inboundSink =
             Sinks.many().multicast().onBackpressureBuffer(INBOUND_BUFFER, false);
@@ -228,9 +231,15 @@ public final class NettyPeerManager implements PeerManager {
             }
         });
         p.addBefore(NettyPipeline.ReactiveBridge, "boltflow.closed", notifier);
-        channel.closeFuture().addListener(f -> channels.remove(channel));
+        channel.closeFuture().addListener(f -> {
+            channels.remove(channel);
+            if (!bolt1.initFuture().isSuccess()) {
+                handshakesFailed.increment();
+            }
+        });
         bolt1.initFuture().addListener(f -> {
             if (f.isSuccess()) {
+                connectionsEstablished.increment();
                 onReady(channel, (PeerInitializedEvent) f.getNow(), outbound, queue, notifier, ready);
             }
         });
@@ -282,6 +291,19 @@ public final class NettyPeerManager implements PeerManager {
     }
 
     // ---- queries
+
+    /** Connections that completed BOLT 8 and {@code init} so far, both directions. */
+    public long connectionsEstablished() {
+        return connectionsEstablished.sum();
+    }
+
+    /**
+     * Connections that closed before BOLT 8 and {@code init} completed so far (a bad act, a wrong
+     * key, a timeout, an {@code init} we refuse, or a close mid-way), both directions.
+     */
+    public long handshakesFailed() {
+        return handshakesFailed.sum();
+    }
 
     @Override
     public Flux<PeerConnection> inboundConnections() {

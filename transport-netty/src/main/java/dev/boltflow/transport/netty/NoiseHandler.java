@@ -136,7 +136,7 @@ public final class NoiseHandler extends ByteToMessageDecoder implements ChannelO
         }
         timeout = ctx.executor().schedule(
                 () -> fail(ctx, CloseReason.of(Kind.HANDSHAKE_TIMEOUT,
-                        "BOLT 8 handshake not complete after " + Duration.ofNanos(handshakeTimeoutNanos))),
+                        "BOLT 8 handshake not complete after " + TimeUnit.NANOSECONDS.toMillis(handshakeTimeoutNanos) + " ms")),
                 handshakeTimeoutNanos, TimeUnit.NANOSECONDS);
         if (initiator != null) {
             state = State.AWAIT_ACT_TWO;
