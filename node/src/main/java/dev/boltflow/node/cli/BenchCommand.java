@@ -61,8 +61,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Measuring threads, each with its own workload; ops_per_s is their total")
     int threads;
 
-    @Option(names = "--elapsed",
-            description = "Divide by wall-clock time instead of the measuring threads' CPU time (as openssl speed -elapsed)")
+    @Option(names = "--elapsed", defaultValue = "false",
+            description = "Divide by wall-clock time instead of the measuring threads' CPU time (as openssl speed -elapsed; "
+                    + "default: off)")
     boolean elapsed;
 
     /** Seconds with fractions within (0, 3600], or [0, 3600] when zero is allowed. */

@@ -80,7 +80,7 @@ class StartCommandTest {
             Files.writeString(dir.resolve("config"), "network=regtest\nsecp256k1=bouncycastle\n");
             JsonNode info = getinfoOfAStartedNode(dir);
             assertEquals("bouncycastle", info.get("boltflow").get("secp256k1").asText(), info.toString());
-            assertEquals(Main.EXIT_USAGE, Main.run("start", "--data-dir", dir.toString(), "--secp256k1", "fastest"));
+            assertEquals(Main.EXIT_OPTION, Main.run("start", "--data-dir", dir.toString(), "--secp256k1", "fastest"));
         } finally {
             Secp256k1Providers.install(previous); // start installs its choice for the process
         }
