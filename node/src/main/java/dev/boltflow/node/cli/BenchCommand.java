@@ -130,7 +130,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Secp256k1Provider provider = installed.get();
         BackToBack.Time time = elapsed || !BackToBack.cpuTimeSupported() ? BackToBack.Time.ELAPSED : BackToBack.Time.CPU;
-        err.printf(Locale.ROOT, "# boltflow bench: %d thread%s, secp256k1 %s, %.2f s warm-up + %.2f s per stage, "
+        err.printf(Locale.ROOT, "# boltflow bench: %d thread%s, secp256k1: %s, %.2f s warm-up + %.2f s per stage, "
                         + "per second of %s; Java %s on %s, %d CPUs%n",
                 threads, threads == 1 ? "" : "s", provider.description(), warmup, seconds,
                 time == BackToBack.Time.CPU ? "thread CPU time" : "wall-clock time",

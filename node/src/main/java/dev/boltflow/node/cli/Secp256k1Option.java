@@ -57,7 +57,9 @@ public final class Secp256k1Option {
         s.fallbackReason().ifPresent(reason -> LOG.warn("secp256k1: {}; --secp256k1 auto falls back to the pure-Java "
                 + "bouncycastle provider", reason));
         Secp256k1Providers.install(s.provider());
-        LOG.info("secp256k1: {}", s.provider().description());
+        // Said once the command runs (start's "ready" line, bench's header), so that a refused start
+        // prints its one line only.
+        LOG.debug("secp256k1: {}", s.provider().description());
         return s.provider();
     }
 

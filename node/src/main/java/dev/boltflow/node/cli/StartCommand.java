@@ -230,8 +230,8 @@ public final class StartCommand implements Callable<Integer> {
         }, "boltflow-signal");
         Runtime.getRuntime().addShutdownHook(hook);
         LOG.info("block height {} ({})", tip.current(), tip.source());
-        LOG.info("ready: {} on {}, rpc {}, secp256k1 {}", node.nodeId(), config.network().cliName(), config.rpcFile(),
-                dev.boltflow.core.crypto.Secp256k1Providers.current().name());
+        LOG.info("ready: {} on {}, rpc {}, secp256k1: {}", node.nodeId(), config.network().cliName(), config.rpcFile(),
+                dev.boltflow.core.crypto.Secp256k1Providers.current().description());
         try {
             stopped.await();
         } catch (InterruptedException e) {
