@@ -88,7 +88,8 @@ class PayerReplayTest {
             return payee.send(SendInvoiceRequest.of(lnr, "twice"));
         })
                 .assertNext(r -> assertEquals(InvoiceStatus.PAID, r.status()))
-                .verifyComplete();
+                .expectComplete()
+                .verify(Duration.ofSeconds(10));
         assertEquals(1, payments.get(), "the second copy was paid again");
         assertEquals(1, events.size(), events.toString());
         Payer.Event.Paid paid = assertInstanceOf(Payer.Event.Paid.class, events.get(0));

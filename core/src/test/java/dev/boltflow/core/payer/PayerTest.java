@@ -118,7 +118,8 @@ class PayerTest {
                     assertEquals(InvoiceStatus.PAID, r.status());
                     assertEquals(75_000, r.amountReceivedMsat().getAsLong());
                 })
-                .verifyComplete();
+                .expectComplete()
+                .verify(Duration.ofSeconds(10));
         Payer.Event.Paid paid = (Payer.Event.Paid) w[0].events.get(0);
         assertEquals(paid.paymentHash(), Hashes.sha256Of(paid.preimage().toArray()));
         OurInvoiceRequest after = w[0].payer.list(false).blockFirst();
@@ -162,7 +163,7 @@ class PayerTest {
                     assertEquals(Bolt12Field.INVOICE_AMOUNT, d.erroneousField().getAsLong());
                     assertEquals("changed my mind", d.error());
                 })
-                .verify();
+                .verify(Duration.ofSeconds(10));
         assertInstanceOf(Payer.Event.Refused.class, w[0].events.get(0));
     }
 
@@ -353,7 +354,7 @@ class PayerTest {
                 .expectSubscription()
                 .thenAwait(Duration.ofSeconds(90))
                 .expectErrorSatisfies(e -> assertEquals(1005, ((SendInvoiceException) e).code()))
-                .verify();
+                .verify(Duration.ofSeconds(10));
         assertEquals(InvoiceStatus.PAID, w[0].invoices.findByLabel("first").block().status());
         assertEquals(InvoiceStatus.EXPIRED, w[0].invoices.findByLabel("second").block().status());
         assertEquals(1, w[0].events.size());

@@ -160,7 +160,7 @@ public abstract class InvoiceStoreContract {
                     assertEquals(full.preimage(), s.preimage());
                     assertEquals(Optional.empty(), s.paymentPreimage(), "an unpaid invoice does not show its preimage");
                 })
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
         StepVerifier.create(store.create(bare))
                 .assertNext(s -> {
                     assertEquals(2, s.createdIndex());
@@ -169,7 +169,7 @@ public abstract class InvoiceStoreContract {
                     assertEquals(Optional.empty(), s.localOfferId());
                     assertEquals(Optional.empty(), s.invreqPayerNote());
                 })
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
         assertEquals(StoredInvoice.created(full, 1), store.findByLabel("first").block(TIMEOUT));
         assertEquals(StoredInvoice.created(bare, 2), store.findByLabel("second").block(TIMEOUT));
     }
@@ -200,7 +200,7 @@ public abstract class InvoiceStoreContract {
                 })
                 .verify(TIMEOUT);
         assertEquals(List.of(existing), list(InvoiceListQuery.all()));
-        StepVerifier.create(store.findByLabel("b")).verifyComplete();
+        StepVerifier.create(store.findByLabel("b")).expectComplete().verify(TIMEOUT);
     }
 
     @Test
@@ -208,12 +208,12 @@ public abstract class InvoiceStoreContract {
         StoredInvoice a = create(invoice("a", LATER));
         create(invoice("b", LATER));
 
-        StepVerifier.create(store.findByLabel("a")).expectNext(a).verifyComplete();
-        StepVerifier.create(store.findByPaymentHash(a.paymentHash())).expectNext(a).verifyComplete();
-        StepVerifier.create(store.findByInvstring(a.bolt12())).expectNext(a).verifyComplete();
-        StepVerifier.create(store.findByLabel("A")).verifyComplete();
-        StepVerifier.create(store.findByPaymentHash(Bytes32.ZERO)).verifyComplete();
-        StepVerifier.create(store.findByInvstring(a.bolt12() + "x")).verifyComplete();
+        StepVerifier.create(store.findByLabel("a")).expectNext(a).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(store.findByPaymentHash(a.paymentHash())).expectNext(a).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(store.findByInvstring(a.bolt12())).expectNext(a).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(store.findByLabel("A")).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(store.findByPaymentHash(Bytes32.ZERO)).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(store.findByInvstring(a.bolt12() + "x")).expectComplete().verify(TIMEOUT);
     }
 
     @Test
@@ -302,7 +302,7 @@ public abstract class InvoiceStoreContract {
                     assertEquals(Optional.of(preimageFor("b").reveal()), paid.paymentPreimage());
                     assertEquals(b.createdIndex(), paid.createdIndex());
                 })
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
         StoredInvoice paidA = pay(a, 1_000, NOW + 1);
         assertEquals(OptionalLong.of(2), paidA.payIndex());
         assertEquals(OptionalLong.of(2), paidA.updatedIndex());
@@ -312,7 +312,7 @@ public abstract class InvoiceStoreContract {
                     assertEquals(MarkPaidOutcome.Kind.ALREADY_PAID, o.kind());
                     assertEquals(paidA, o.invoice().orElseThrow(), "a second payment changes nothing");
                 })
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
         assertEquals(paidA, store.findByLabel("a").block(TIMEOUT));
     }
 
@@ -321,7 +321,7 @@ public abstract class InvoiceStoreContract {
         create(invoice("a", LATER));
         StepVerifier.create(store.markPaid(Bytes32.ZERO, 1_000, NOW))
                 .expectNext(new MarkPaidOutcome.NotFound(Bytes32.ZERO))
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
     }
 
     @Test
@@ -330,13 +330,13 @@ public abstract class InvoiceStoreContract {
 
         StepVerifier.create(store.markPaid(a.paymentHash(), 1_000, NOW))
                 .expectNext(new MarkPaidOutcome.Expired(a))
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
         assertEquals(a, store.findByLabel("a").block(TIMEOUT));
 
         StoredInvoice expired = store.expire(NOW).blockLast(TIMEOUT);
         StepVerifier.create(store.markPaid(a.paymentHash(), 1_000, NOW - 100))
                 .expectNext(new MarkPaidOutcome.Expired(expired))
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
         // No pay_index was spent on the refusals.
         assertEquals(OptionalLong.of(1), pay(create(invoice("b", LATER)), 1, NOW).payIndex());
     }
@@ -405,7 +405,7 @@ public abstract class InvoiceStoreContract {
         StoredInvoice d = create(invoice("d", NOW - 100));
         pay(d, 1_000, NOW - 200);
 
-        StepVerifier.create(store.nextExpiry()).expectNext(NOW - 50).verifyComplete();
+        StepVerifier.create(store.nextExpiry()).expectNext(NOW - 50).expectComplete().verify(TIMEOUT);
         StepVerifier.create(store.expire(NOW))
                 .assertNext(s -> {
                     assertEquals("a", s.label());
@@ -418,9 +418,9 @@ public abstract class InvoiceStoreContract {
                     assertEquals("c", s.label());
                     assertEquals(OptionalLong.of(3), s.updatedIndex());
                 })
-                .verifyComplete();
-        StepVerifier.create(store.expire(NOW)).verifyComplete();
-        StepVerifier.create(store.nextExpiry()).expectNext(LATER).verifyComplete();
+                .expectComplete().verify(TIMEOUT);
+        StepVerifier.create(store.expire(NOW)).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(store.nextExpiry()).expectNext(LATER).expectComplete().verify(TIMEOUT);
         assertEquals(InvoiceStatus.EXPIRED, store.findByLabel(c.label()).block(TIMEOUT).status());
         assertEquals(InvoiceStatus.UNPAID, store.findByLabel("b").block(TIMEOUT).status());
         assertEquals(InvoiceStatus.PAID, store.findByLabel("d").block(TIMEOUT).status());
@@ -447,25 +447,25 @@ public abstract class InvoiceStoreContract {
 
         StepVerifier.create(store.expire(later.paymentHash(), NOW))
                 .assertNext(s -> assertEquals(InvoiceStatus.UNPAID, s.status(), "not due: unchanged"))
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
         StepVerifier.create(store.expire(a.paymentHash(), NOW))
                 .assertNext(s -> {
                     assertEquals("a", s.label());
                     assertEquals(InvoiceStatus.EXPIRED, s.status());
                     assertEquals(OptionalLong.of(1), s.updatedIndex());
                 })
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
         assertEquals(InvoiceStatus.UNPAID, store.findByLabel(b.label()).block(TIMEOUT).status());
         // Again: already expired, no new updated_index.
         StepVerifier.create(store.expire(a.paymentHash(), NOW + 1))
                 .assertNext(s -> assertEquals(OptionalLong.of(1), s.updatedIndex()))
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
         // A paid invoice stays paid; an unknown one is empty.
         pay(b, 1_000, NOW - 20);
         StepVerifier.create(store.expire(b.paymentHash(), NOW))
                 .assertNext(s -> assertEquals(InvoiceStatus.PAID, s.status()))
-                .verifyComplete();
-        StepVerifier.create(store.expire(Bytes32.ZERO, NOW)).verifyComplete();
+                .expectComplete().verify(TIMEOUT);
+        StepVerifier.create(store.expire(Bytes32.ZERO, NOW)).expectComplete().verify(TIMEOUT);
         assertEquals(List.of(2L), list(InvoiceListQuery.all()).stream()
                 .filter(s -> s.label().equals("b")).map(s -> s.updatedIndex().getAsLong()).toList());
     }
@@ -489,9 +489,9 @@ public abstract class InvoiceStoreContract {
 
     @Test
     void nextExpiry_noUnpaidInvoice_isEmpty() {
-        StepVerifier.create(store.nextExpiry()).verifyComplete();
+        StepVerifier.create(store.nextExpiry()).expectComplete().verify(TIMEOUT);
         pay(create(invoice("a", LATER)), 1_000, NOW);
-        StepVerifier.create(store.nextExpiry()).verifyComplete();
+        StepVerifier.create(store.nextExpiry()).expectComplete().verify(TIMEOUT);
     }
 
     @Test
@@ -526,13 +526,13 @@ public abstract class InvoiceStoreContract {
         StoredInvoice a = create(invoice("a", LATER));
         create(invoice("b", LATER));
 
-        StepVerifier.create(store.delete("a", InvoiceStatus.UNPAID)).expectNext(a).verifyComplete();
-        StepVerifier.create(store.findByLabel("a")).verifyComplete();
-        StepVerifier.create(store.findByPaymentHash(a.paymentHash())).verifyComplete();
-        StepVerifier.create(store.findByInvstring(a.bolt12())).verifyComplete();
+        StepVerifier.create(store.delete("a", InvoiceStatus.UNPAID)).expectNext(a).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(store.findByLabel("a")).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(store.findByPaymentHash(a.paymentHash())).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(store.findByInvstring(a.bolt12())).expectComplete().verify(TIMEOUT);
         StepVerifier.create(store.markPaid(a.paymentHash(), 1_000, NOW))
                 .expectNext(new MarkPaidOutcome.NotFound(a.paymentHash()))
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
         assertEquals(List.of("b"), labels(list(InvoiceListQuery.all())));
 
         StoredInvoice again = create(invoice("a", LATER));
@@ -544,8 +544,8 @@ public abstract class InvoiceStoreContract {
         StoredInvoice a = pay(create(invoice("a", LATER)), 1_000, NOW);
         StoredInvoice b = pay(create(invoice("b", LATER)), 1_000, NOW);
 
-        StepVerifier.create(store.delete("a", InvoiceStatus.PAID)).expectNext(a).verifyComplete();
-        StepVerifier.create(store.firstPaidAfter(0)).expectNext(b).verifyComplete();
+        StepVerifier.create(store.delete("a", InvoiceStatus.PAID)).expectNext(a).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(store.firstPaidAfter(0)).expectNext(b).expectComplete().verify(TIMEOUT);
         assertEquals(List.of("b"), labels(list(InvoiceListQuery.all().indexed(ListIndex.UPDATED, 0, OptionalLong.empty()))));
     }
 
@@ -598,7 +598,7 @@ public abstract class InvoiceStoreContract {
                     assertEquals(InvoiceChange.Kind.DELETED, c.kind());
                     assertEquals(InvoiceStatus.EXPIRED, c.invoice().status());
                 })
-                .verifyComplete();
+                .expectComplete().verify(TIMEOUT);
     }
 
     @Test
@@ -606,8 +606,8 @@ public abstract class InvoiceStoreContract {
         StoredInvoice a = pay(create(invoice("a", LATER)), 1_000, NOW);
         StoredInvoice b = pay(create(invoice("b", LATER)), 1_000, NOW);
 
-        StepVerifier.create(store.nextPaidAfter(0)).expectNext(a).verifyComplete();
-        StepVerifier.create(store.nextPaidAfter(1)).expectNext(b).verifyComplete();
+        StepVerifier.create(store.nextPaidAfter(0)).expectNext(a).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(store.nextPaidAfter(1)).expectNext(b).expectComplete().verify(TIMEOUT);
     }
 
     @Test
@@ -699,8 +699,8 @@ public abstract class InvoiceStoreContract {
     void awaitSettled_alreadySettledOrUnknown_answersAtOnce() {
         StoredInvoice paid = pay(create(invoice("a", LATER)), 1_000, NOW);
 
-        StepVerifier.create(store.awaitSettled("a")).expectNext(paid).verifyComplete();
-        StepVerifier.create(store.awaitSettled("nobody")).verifyComplete();
+        StepVerifier.create(store.awaitSettled("a")).expectNext(paid).expectComplete().verify(TIMEOUT);
+        StepVerifier.create(store.awaitSettled("nobody")).expectComplete().verify(TIMEOUT);
     }
 
     // ---- secrets --------------------------------------------------------------------------------
@@ -736,7 +736,7 @@ public abstract class InvoiceStoreContract {
         store = reopenStore(store);
 
         assertEquals(before, list(InvoiceListQuery.all()));
-        StepVerifier.create(store.nextPaidAfter(0)).expectNext(before.get(1)).verifyComplete();
+        StepVerifier.create(store.nextPaidAfter(0)).expectNext(before.get(1)).expectComplete().verify(TIMEOUT);
         StepVerifier.create(store.create(invoice("b", LATER, preimageFor("again"))))
                 .expectError(DuplicateLabelException.class)
                 .verify(TIMEOUT);

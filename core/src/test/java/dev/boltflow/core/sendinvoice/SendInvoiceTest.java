@@ -223,7 +223,8 @@ class SendInvoiceTest {
                     assertEquals("refund", r.description());
                     assertEquals(EPOCH.getEpochSecond() + 90, r.expiresAt());
                 })
-                .verifyComplete();
+                .expectComplete()
+                .verify(Duration.ofSeconds(10));
         assertEquals(0, w[0].service.waiters());
         assertEquals(0, w[0].service.pending());
         assertEquals(InvoiceStatus.PAID, w[0].stored("paid"));
@@ -246,7 +247,7 @@ class SendInvoiceTest {
                     assertEquals(tu64(40_000), d.suggestedValue().orElseThrow());
                     assertEquals("amount too high", d.error());
                 })
-                .verify();
+                .verify(Duration.ofSeconds(10));
         assertEquals(0, w[0].service.waiters());
     }
 
@@ -266,7 +267,7 @@ class SendInvoiceTest {
                     String invoice = ((SendInvoiceException.Timeout) s.data().orElseThrow()).invoice();
                     assertEquals(w[0].store.findByLabel("silence").block().bolt12(), invoice);
                 })
-                .verify();
+                .verify(Duration.ofSeconds(10));
         // Sent once, and once more at half the timeout (BOLT 4: SHOULD retry via another path).
         assertEquals(2, w[0].payerInbox.size());
         assertEquals(InvoiceStatus.EXPIRED, w[0].stored("silence"));
@@ -281,7 +282,7 @@ class SendInvoiceTest {
                     w[0].invreq(new TlvRecord(Bolt12Field.OFFER_ABSOLUTE_EXPIRY, tu64(EPOCH.getEpochSecond() - 1))), "old"));
         })
                 .expectErrorSatisfies(e -> assertEquals(1002, ((SendInvoiceException) e).code()))
-                .verify();
+                .verify(Duration.ofSeconds(10));
         assertEquals(null, w[0].store.findByLabel("old").block());
         assertTrue(w[0].messenger.attempts.isEmpty());
     }
@@ -301,7 +302,7 @@ class SendInvoiceTest {
                             + " destination among 2: "), e.getMessage());
                     assertInstanceOf(OnionMessengerException.class, e.getCause());
                 })
-                .verify();
+                .verify(Duration.ofSeconds(10));
         assertEquals(2, w[0].messenger.reached.size(), "both paths tried");
         assertEquals(0, w[0].messenger.attempts.size(), "nothing sent");
         assertEquals(null, w[0].store.findByLabel("nowhere").block(), "nothing stored: the label stays free");
@@ -315,7 +316,7 @@ class SendInvoiceTest {
             return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "noconnect"));
         })
                 .expectErrorSatisfies(e -> assertEquals(1003, ((SendInvoiceException) e).code()))
-                .verify();
+                .verify(Duration.ofSeconds(10));
         assertTrue(!w[0].net.connected(w[0].payee.nodeId(), w[0].intro.nodeId()));
 
         World[] v = holder();
@@ -330,7 +331,7 @@ class SendInvoiceTest {
                 .expectSubscription()
                 .then(() -> assertEquals(1, v[0].payerInbox.size()))
                 .thenCancel()
-                .verify();
+                .verify(Duration.ofSeconds(10));
     }
 
     @Test
@@ -347,7 +348,7 @@ class SendInvoiceTest {
                     assertInstanceOf(OnionMessages.Destination.Node.class, w[0].messenger.attempts.get(0));
                 })
                 .thenCancel()
-                .verify();
+                .verify(Duration.ofSeconds(10));
     }
 
     @Test
@@ -363,7 +364,8 @@ class SendInvoiceTest {
                 .thenAwait(TIMEOUT.minusNanos(1))
                 .then(() -> assertInstanceOf(PaymentDecision.Settle.class, w[0].pay(w[0].receivedInvoice(invreq[0]), AMOUNT)))
                 .assertNext(r -> assertEquals(InvoiceStatus.PAID, r.status()))
-                .verifyComplete();
+                .expectComplete()
+                .verify(Duration.ofSeconds(10));
 
         World[] v = holder();
         StepVerifier.withVirtualTime(() -> {
@@ -374,7 +376,7 @@ class SendInvoiceTest {
                 .expectSubscription()
                 .thenAwait(TIMEOUT)
                 .expectErrorSatisfies(e -> assertEquals(1005, ((SendInvoiceException) e).code()))
-                .verify();
+                .verify(Duration.ofSeconds(10));
         PaymentDecision late = v[0].pay(v[0].receivedInvoice(invreq[0]), AMOUNT);
         assertEquals(PaymentDecision.Reason.EXPIRED, ((PaymentDecision.Reject) late).reason());
         assertEquals(InvoiceStatus.EXPIRED, v[0].stored("late"));
@@ -392,7 +394,7 @@ class SendInvoiceTest {
                 .expectSubscription()
                 .then(() -> w[0].replyWithError(InvoiceError.of("no thanks")))
                 .expectErrorSatisfies(e -> assertEquals(1004, ((SendInvoiceException) e).code()))
-                .verify();
+                .verify(Duration.ofSeconds(10));
         PaymentDecision d = w[0].pay(w[0].receivedInvoice(invreq[0]), AMOUNT);
         assertInstanceOf(PaymentDecision.Settle.class, d);
         assertEquals(InvoiceStatus.PAID, w[0].stored("changed-mind"));
@@ -418,7 +420,7 @@ class SendInvoiceTest {
                     assertEquals("same", d.toMap().get("label"));
                     assertEquals(1L, d.toMap().get("created_index"));
                 })
-                .verify();
+                .verify(Duration.ofSeconds(10));
         StoredInvoice first = w[0].store.findByLabel("same").block();
         assertEquals(1, first.createdIndex());
         assertEquals(InvoiceStatus.UNPAID, first.status());
@@ -436,7 +438,7 @@ class SendInvoiceTest {
                 .expectSubscription()
                 .then(() -> assertEquals(1, w[0].service.waiters()))
                 .thenCancel()
-                .verify();
+                .verify(Duration.ofSeconds(10));
         assertEquals(0, w[0].service.waiters());
         assertEquals(0, w[0].service.pending());
         assertInstanceOf(PaymentDecision.Settle.class, w[0].pay(w[0].receivedInvoice(invreq[0]), AMOUNT));
@@ -476,7 +478,7 @@ class SendInvoiceTest {
                 })
                 .assertNext(r -> assertEquals("a", r.label()))
                 .thenCancel()
-                .verify();
+                .verify(Duration.ofSeconds(10));
         assertEquals(InvoiceStatus.UNPAID, w[0].stored("b"));
     }
 
@@ -499,7 +501,7 @@ class SendInvoiceTest {
                 .expectNoEvent(Duration.ofSeconds(10))
                 .thenAwait(TIMEOUT)
                 .expectErrorSatisfies(e -> assertEquals(1005, ((SendInvoiceException) e).code()))
-                .verify();
+                .verify(Duration.ofSeconds(10));
     }
 
     @Test
@@ -522,7 +524,7 @@ class SendInvoiceTest {
                 .expectSubscription()
                 .then(() -> assertEquals(1, refused.get()))
                 .thenCancel()
-                .verify();
+                .verify(Duration.ofSeconds(10));
     }
 
     @Test

@@ -233,7 +233,8 @@ class PeerOnionMessengerRulesTest {
 
         StepVerifier.create(m.inbound())
                 .then(m::dispose)
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
 
         c.in.assertCancelled();
         assertEquals(0, m.attachedConnections());

@@ -245,7 +245,8 @@ class NettyPeerManagerTest {
                 .thenRequest(3)
                 .expectNext(2, 3, 4)
                 .then(atBob::dispose)
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
     }
 
     @Test

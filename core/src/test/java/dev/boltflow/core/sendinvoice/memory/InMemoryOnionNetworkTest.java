@@ -12,6 +12,7 @@ import dev.boltflow.core.onion.OnionMessages;
 import dev.boltflow.core.onion.ReplyPaths;
 import dev.boltflow.core.sendinvoice.OnionMessengerException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import reactor.test.StepVerifier;
 
 /** Real onion messages between in-process nodes: routes, blinded paths, path ids, refusals. */
 class InMemoryOnionNetworkTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
     private final SecureRandom random = new SecureRandom();
     private final InMemoryOnionNetwork net = new InMemoryOnionNetwork(Schedulers.immediate(), random);
     private final PrivateKey aliceKey = PrivateKey.random(random);
@@ -44,7 +46,8 @@ class InMemoryOnionNetworkTest {
                     assertEquals(hello.invoice(), m.payload().invoice());
                     assertTrue(carolsPaths.recognise(m.pathId().orElseThrow(), context));
                 })
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
         assertEquals(1, net.delivered());
     }
 
@@ -55,7 +58,8 @@ class InMemoryOnionNetworkTest {
         StepVerifier.create(carol.inbound().next())
                 .then(() -> alice.send(new OnionMessages.Destination.Node(carol.nodeId(), Optional.empty()), hello).block())
                 .assertNext(m -> assertEquals(Optional.empty(), m.pathId()))
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
     }
 
     @Test
@@ -64,7 +68,8 @@ class InMemoryOnionNetworkTest {
         StepVerifier.create(bob.inbound().next())
                 .then(() -> alice.send(new OnionMessages.Destination.Node(bob.nodeId(), Optional.empty()), hello).block())
                 .expectNextCount(1)
-                .verifyComplete();
+                .expectComplete()
+                .verify(WAIT);
         assertTrue(net.connected(alice.nodeId(), bob.nodeId()));
     }
 
@@ -73,11 +78,11 @@ class InMemoryOnionNetworkTest {
         StepVerifier.create(alice.send(new OnionMessages.Destination.Node(carol.nodeId(), Optional.empty()), hello))
                 .expectErrorSatisfies(e -> assertEquals(OnionMessengerException.Reason.CONNECT_FAILED,
                         ((OnionMessengerException) e).reason()))
-                .verify();
+                .verify(WAIT);
         StepVerifier.create(carol.send(new OnionMessages.Destination.Node(alice.nodeId(), Optional.empty()), hello))
                 .expectErrorSatisfies(e -> assertEquals(OnionMessengerException.Reason.NO_ROUTE,
                         ((OnionMessengerException) e).reason()))
-                .verify();
+                .verify(WAIT);
     }
 
     @Test
