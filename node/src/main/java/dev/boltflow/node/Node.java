@@ -213,7 +213,12 @@ public final class Node implements AutoCloseable {
     private static Mono<Node> start(NodeConfig config, Host host, SecureRandom random, Optional<MeterRegistry> registry) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(host, "host");
-        return Mono.fromCallable(() -> DataDirectory.lock(config.networkDir()))
+        return Mono.fromCallable(() -> {
+                    // The secp256k1 provider is picked (libsecp256k1 loaded from a file) here, on
+                    // boundedElastic, before anything runs on an event loop or the parallel scheduler.
+                    dev.boltflow.core.crypto.Secp256k1Providers.current();
+                    return DataDirectory.lock(config.networkDir());
+                })
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(directory -> {
                     Path keyFile = config.networkDir().resolve(NodeIdentity.FILE_NAME);

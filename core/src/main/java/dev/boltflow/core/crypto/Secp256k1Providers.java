@@ -76,7 +76,12 @@ public final class Secp256k1Providers {
         }
     }
 
-    /** The provider in use, picked on first use if none was installed. */
+    /**
+     * The provider in use, picked on first use if none was installed. Picking loads libsecp256k1's
+     * native library (extracted to a file on first load): it may block, so the first call belongs on a
+     * thread that may (a program's start-up; {@code SendInvoice}'s and {@code Payer}'s constructors
+     * and the node's start make it), never on an event loop.
+     */
     public static Secp256k1Provider current() {
         Secp256k1Provider p = current;
         return p != null ? p : discover();

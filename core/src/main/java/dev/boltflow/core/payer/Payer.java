@@ -214,6 +214,7 @@ public final class Payer implements Disposable {
         this.work = Objects.requireNonNull(work, "work");
         this.random = Objects.requireNonNull(random, "random");
         this.limits = Objects.requireNonNull(limits, "limits");
+        dev.boltflow.core.crypto.Secp256k1Providers.current(); // picked here, not by the first invoice on work
         this.paymentQueue = Sinks.many().unicast().onBackpressureBuffer(Queues.<Mono<Void>>get(limits.maxPayments()).get());
         this.paying = paymentQueue.asFlux()
                 .flatMap(payment -> payment, limits.maxPayments())

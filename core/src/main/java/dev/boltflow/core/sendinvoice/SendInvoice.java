@@ -2,6 +2,7 @@ package dev.boltflow.core.sendinvoice;
 
 import dev.boltflow.core.crypto.Hashes;
 import dev.boltflow.core.crypto.PaymentPreimage;
+import dev.boltflow.core.crypto.Secp256k1Providers;
 import dev.boltflow.core.bolt12.Invoice;
 import dev.boltflow.core.bolt12.InvoiceBuilder;
 import dev.boltflow.core.bolt12.InvoiceError;
@@ -110,6 +111,9 @@ public final class SendInvoice implements Disposable {
         this.timers = Objects.requireNonNull(timers, "timers");
         this.work = Objects.requireNonNull(work, "work");
         this.random = Objects.requireNonNull(random, "random");
+        // The secp256k1 provider is picked (its native library loaded) here, where the caller builds
+        // the service, not on the work scheduler by the first send.
+        Secp256k1Providers.current();
         this.inbound = InboundStreams.guarded(messenger::inbound, this::onInbound, timers, LOG, "invoice_error replies");
     }
 

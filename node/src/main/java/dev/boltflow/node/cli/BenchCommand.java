@@ -103,19 +103,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Measuring threads: 1 to {@value #MAX_THREADS}. */
-    static final class Threads implements CommandLine.ITypeConverter<Integer> {
-        @Override
-        public Integer convert(String value) {
-            int n;
-            try {
-                n = Integer.parseInt(value.strip());
-            } catch (NumberFormatException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a number of threads");
-            }
-            if (n < 1 || n > MAX_THREADS) {
-                throw new CommandLine.TypeConversionException("must be between 1 and " + MAX_THREADS + ", got " + value);
-            }
-            return n;
+    static final class Threads extends OptionTypes.IntIn {
+        Threads() {
+            super(1, MAX_THREADS);
         }
     }
 

@@ -68,6 +68,9 @@ public final class RpcRequestPath {
     private final RpcDispatcher dispatcher;
 
     public RpcRequestPath() {
+        // As the node does at start: the provider (libsecp256k1 loaded from a file) picked here, not
+        // by the first decode on the parallel scheduler.
+        dev.boltflow.core.crypto.Secp256k1Providers.current();
         Clock clock = Clock.fixed(Instant.ofEpochSecond(1_700_000_000L), ZoneOffset.UTC);
         RpcMethod params = RpcMethod.of("params", List.of("s", "n", "t", "amount", "flag"), p -> {
             ObjectNode o = JsonNodeFactory.instance.objectNode();
