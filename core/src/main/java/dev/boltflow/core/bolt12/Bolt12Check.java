@@ -104,11 +104,7 @@ public final class Bolt12Check {
      * 1–79 and 1000000000–1999999999); empty when there is none.
      */
     public static Optional<Bytes32> offerId(TlvStream records) {
-        TlvStream offerPart = records.filter(Bolt12Check::isOfferRange);
+        TlvStream offerPart = records.filter(Offer::inOfferRange);
         return offerPart.isEmpty() ? Optional.empty() : Optional.of(Merkle.root(offerPart));
-    }
-
-    static boolean isOfferRange(long type) {
-        return (type >= 1 && type <= 79) || (type >= 1_000_000_000L && type <= 1_999_999_999L);
     }
 }

@@ -170,7 +170,7 @@ public record Bolt12String(String hrp, Bytes data) {
         int k = 0;
         for (int i = sep + 1; i < len; i++) {
             char c = out[i];
-            int v = c < 128 ? VALUES[c] : -1;
+            int v = VALUES[c]; // printable ASCII: anything else was refused above
             if (v < 0) {
                 throw new Bolt12ParseException(Kind.BECH32, "invalid bech32 character '" + c
                         + "' at data position " + (i - sep - 1));

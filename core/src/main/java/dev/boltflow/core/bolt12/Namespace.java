@@ -22,7 +22,7 @@ enum Namespace {
         if (this == OFFER) {
             return false;
         }
-        if (type == 0 || (type >= 80 && type <= 91 && (type & 1) == 0) || type == 89 || type == 91
+        if (type == 0 || (type >= 80 && type <= 90 && (type & 1) == 0) || type == 89 || type == 91
                 || type == Bolt12Field.SIGNATURE) {
             return true;
         }

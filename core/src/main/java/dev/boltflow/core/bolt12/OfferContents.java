@@ -145,12 +145,11 @@ public abstract sealed class OfferContents permits Offer, InvoiceRequestContents
         }
     }
 
-    static String requireHrp(Bolt12String.Raw raw, Namespace ns) {
+    static void requireHrp(Bolt12String.Raw raw, Namespace ns) {
         if (!raw.hrp.equals(ns.hrp)) {
             throw new Bolt12ParseException(Kind.HRP, "expected an " + ns.label + " (" + ns.hrp + "), got prefix "
                     + raw.hrp);
         }
-        return raw.hrp;
     }
 
     /** BOLT 12: {@code num_hops} 0 in any blinded path of {@code paths} is rejected. */

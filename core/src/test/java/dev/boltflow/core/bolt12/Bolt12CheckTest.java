@@ -2,11 +2,13 @@ package dev.boltflow.core.bolt12;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.boltflow.core.bolt12.Bolt12ParseException.Kind;
 import dev.boltflow.core.bytes.Bytes;
+import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.Bolt12Signatures;
 import dev.boltflow.core.crypto.PrivateKey;
 import dev.boltflow.core.crypto.Signature;
@@ -116,5 +118,34 @@ class Bolt12CheckTest extends OnEachSecp256k1Provider {
         assertTrue(late.isValid());
         assertEquals(1, late.warnings().size());
         assertTrue(late.warnings().get(0).startsWith("invoice expired:"), late.warnings().toString());
+    }
+
+    /**
+     * The offer id covers the offer's own ranges, 1-79 and 1000000000-1999999999, edges included: a
+     * record just outside them (0, 80, 999999999, 2000000000) leaves it as it is.
+     */
+    @Test
+    void offer_id_covers_exactly_the_offer_ranges() {
+        TlvStream base = TlvStream.of(List.of(new TlvRecord(Bolt12Field.OFFER_DESCRIPTION, Bytes.fromHex("78"))));
+        Bytes32 id = Bolt12Check.offerId(base).orElseThrow();
+        for (long outside : new long[] {0, 80, 999_999_999L, 2_000_000_000L, -1}) {
+            assertEquals(id, Bolt12Check.offerId(TlvStream.sorted(List.of(base.records().get(0),
+                    new TlvRecord(outside, Bytes.fromHex("01"))))).orElseThrow(), "type " + outside);
+        }
+        for (long inside : new long[] {1, 79, 1_000_000_000L, 1_999_999_999L}) {
+            assertNotEquals(id, Bolt12Check.offerId(TlvStream.sorted(List.of(base.records().get(0),
+                    new TlvRecord(inside, Bytes.fromHex("01"))))).orElseThrow(), "type " + inside);
+        }
+        assertTrue(Bolt12Check.offerId(TlvStream.of(List.of(new TlvRecord(0, Bytes.fromHex("01")),
+                new TlvRecord(80, Bytes.fromHex("01"))))).isEmpty());
+    }
+
+    @Test
+    void an_invoice_with_a_node_id_and_no_signature_is_refused() {
+        Invoice invoice = clnInvoice();
+        Invoice unsigned = Invoice.decode(invoice.records().filter(t -> t != Bolt12Field.SIGNATURE).encode());
+        Bolt12ParseException e = Bolt12Check.checkInvoiceSignature(unsigned).orElseThrow();
+        assertEquals(Kind.SIGNATURE, e.kind());
+        assertEquals("signature (240): missing", e.getMessage());
     }
 }

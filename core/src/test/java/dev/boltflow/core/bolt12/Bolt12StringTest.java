@@ -2,6 +2,7 @@ package dev.boltflow.core.bolt12;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.boltflow.core.bolt12.Bolt12ParseException.Kind;
 import dev.boltflow.core.bytes.Bytes;
@@ -60,5 +61,56 @@ class Bolt12StringTest {
     void encode_refuses_a_bad_prefix() {
         assertThrows(IllegalArgumentException.class, () -> Bolt12String.encode("LNO", new byte[0]));
         assertThrows(IllegalArgumentException.class, () -> Bolt12String.encode("", new byte[0]));
+    }
+
+    private static String messageOf(String s) {
+        return assertThrows(Bolt12ParseException.class, () -> Bolt12String.decode(s)).getMessage();
+    }
+
+    /** 'a', 'z', 'A' and 'Z' count as the case they are: one of them among the other case is mixed. */
+    @Test
+    void the_first_and_last_letters_set_the_case() {
+        String upper = "LNO1QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L";
+        for (char c : new char[] {'a', 'z'}) {
+            String mixed = upper.replace(Character.toUpperCase(c), c);
+            assertTrue(messageOf(mixed).contains("mixed upper and lower case"), mixed);
+        }
+        String lower = upper.toLowerCase(java.util.Locale.ROOT);
+        for (char c : new char[] {'a', 'z'}) {
+            String mixed = lower.replace(c, Character.toUpperCase(c));
+            assertTrue(messageOf(mixed).contains("mixed upper and lower case"), mixed);
+        }
+        assertEquals(Bolt12String.decode(lower), Bolt12String.decode(upper));
+    }
+
+    /** Printable ASCII ('!' to '~') reaches the bech32 check; anything outside it is refused first. */
+    @Test
+    void errors_say_which_character_and_where() {
+        assertEquals("invalid bech32 character '!' at data position 2", messageOf("lno1qq!q"));
+        assertEquals("invalid bech32 character '~' at data position 0", messageOf("lno1~"));
+        assertEquals("invalid character U+007F at position 5", messageOf("lno1q\u007f"));
+        assertEquals("invalid character U+0000 at position 4", messageOf("lno1\u0000"));
+    }
+
+    @Test
+    void a_prefix_of_three_other_letters_is_unknown() {
+        for (String s : new String[] {"lxo1qq", "xno1qq", "lnx1qq", "lnoo1qq", "ln1qq"}) {
+            Bolt12ParseException e = assertThrows(Bolt12ParseException.class, () -> Bolt12String.decode(s));
+            assertEquals(Kind.HRP, e.kind(), s);
+        }
+    }
+
+    @Test
+    void a_decoded_string_encodes_back_in_lowercase_without_continuations() {
+        Bolt12String s = Bolt12String.decode("LNR1QQ+\n QQ");
+        assertEquals("lnr1qqqq", s.encode());
+        assertEquals("lnr1qqqq", s.toString());
+    }
+
+    @Test
+    void encode_takes_any_lowercase_prefix() {
+        assertEquals("az1qq", Bolt12String.encode("az", new byte[] {0}));
+        assertThrows(IllegalArgumentException.class, () -> Bolt12String.encode("a{", new byte[0]));
+        assertThrows(IllegalArgumentException.class, () -> Bolt12String.encode("`a", new byte[0]));
     }
 }

@@ -2,6 +2,7 @@ package dev.boltflow.core.bolt12;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,5 +70,30 @@ class InvoiceErrorTest {
         Bolt12ParseException v = orphan.violations().get(0);
         assertEquals(Kind.UNEXPECTED_FIELD, v.kind());
         assertEquals("suggested_value (3): present without erroneous_field", v.getMessage());
+    }
+
+    /** A TLV failure inside a record names that record; one before any type is known names none. */
+    @Test
+    void a_stream_failure_names_the_record_it_is_in() {
+        Bolt12ParseException truncated = assertThrows(Bolt12ParseException.class,
+                () -> InvoiceError.decode(Bytes.fromHex("05ff00").toArray()));
+        assertEquals(5, truncated.field().orElseThrow().type(), truncated.getMessage());
+        Bolt12ParseException noType = assertThrows(Bolt12ParseException.class,
+                () -> InvoiceError.decode(Bytes.fromHex("fd00").toArray()));
+        assertTrue(noType.field().isEmpty(), noType.getMessage());
+        assertEquals(noType.getMessage(), noType.detail());
+    }
+
+    @Test
+    void errors_are_values() {
+        InvoiceError a = InvoiceError.of(Bolt12Field.INVOICE_AMOUNT, "too much");
+        InvoiceError same = InvoiceError.decode(a.encode());
+        assertEquals(a, same);
+        assertEquals(a.hashCode(), same.hashCode());
+        assertNotEquals(a, InvoiceError.of(Bolt12Field.INVOICE_AMOUNT, "too little"));
+        assertNotEquals(a, InvoiceError.of("too much"));
+        assertEquals(TlvStream.decode(a.encode()), a.records());
+        assertEquals(3, java.util.stream.Stream.of(a, InvoiceError.of("x"), InvoiceError.of(1, "x"))
+                .map(InvoiceError::hashCode).distinct().count());
     }
 }

@@ -117,6 +117,31 @@ class InvoiceRequestViolationsTest {
         assertThrows(IllegalArgumentException.class, () -> Bip353Name.of("a b", "c"));
     }
 
+    /**
+     * The edges of each allowed range are allowed ('0', '9', 'a', 'z', 'A', 'Z', '-', '_', '.') and
+     * their ASCII neighbours are not ('/', ':', '`', '{', '@', '[', ',', '^'), in the name and in the
+     * domain alike.
+     */
+    @Test
+    void bip_353_name_edge_characters() {
+        for (char c : "09azAZ-_.".toCharArray()) {
+            String s = "x" + c;
+            assertEquals(List.of(), decode(with(BASE, bip353(s, "example.com"))).violations(), s);
+            assertEquals(List.of(), decode(with(BASE, bip353("alice", s))).violations(), s);
+            assertTrue(new Bip353Name(Bytes.wrap(s.getBytes(java.nio.charset.StandardCharsets.US_ASCII)), Bytes.EMPTY)
+                    .validName(), s);
+        }
+        for (char c : "/:`{@[,^".toCharArray()) {
+            String s = "x" + c;
+            assertEquals(INVREQ_BIP_353_NAME, only(decode(with(BASE, bip353(s, "example.com"))).violations())
+                    .field().orElseThrow().type(), s);
+            assertEquals(INVREQ_BIP_353_NAME, only(decode(with(BASE, bip353("alice", s))).violations())
+                    .field().orElseThrow().type(), s);
+            assertFalse(new Bip353Name(Bytes.wrap(s.getBytes(java.nio.charset.StandardCharsets.US_ASCII)), Bytes.EMPTY)
+                    .validName(), s);
+        }
+    }
+
     @Test
     void bip_353_name_format_is_exact() {
         assertEquals(Kind.TLV, decodeFails(with(BASE, hex(INVREQ_BIP_353_NAME, "0161016200"))).kind());

@@ -156,4 +156,70 @@ class InvoiceViolationsTest {
         Invoice j = decode(with(BASE, payinfos(p)));
         assertEquals(p, j.invoiceBlindedpay().orElseThrow().get(0));
     }
+
+    /** Invoice.parse applies the reader rules that decode leaves to the caller. */
+    @Test
+    void parse_refuses_an_invoice_that_breaks_a_reader_rule() {
+        String noAmount = lni(without(BASE, INVOICE_AMOUNT));
+        assertEquals(List.of(INVOICE_AMOUNT), Invoice.decode(noAmount).violations().stream()
+                .map(e -> e.field().orElseThrow().type()).toList());
+        Bolt12ParseException e = assertThrows(Bolt12ParseException.class, () -> Invoice.parse(noAmount));
+        assertEquals("invoice_amount (170): missing", e.getMessage());
+        assertEquals(Kind.SIGNATURE, assertThrows(Bolt12ParseException.class,
+                () -> Invoice.parse(lni(without(BASE, SIGNATURE)))).kind());
+    }
+
+    /**
+     * The edges of isExpired: a relative expiry of 0 ends at invoice_created_at itself, and one that
+     * takes the end past 2^64 seconds never ends.
+     */
+    @Test
+    void expiry_edges() {
+        Invoice zero = decode(with(BASE, tu64(INVOICE_RELATIVE_EXPIRY, 0)));
+        assertFalse(zero.isExpired(1_700_000_000L));
+        assertTrue(zero.isExpired(1_700_000_001L));
+        Invoice nearTheEnd = decode(with(BASE, tu64(INVOICE_CREATED_AT, -7202L))); // ends at 2^64 - 2
+        assertFalse(nearTheEnd.isExpired(-7202L));
+        assertFalse(nearTheEnd.isExpired(-2));
+        assertTrue(nearTheEnd.isExpired(-1));
+        Invoice beyond = decode(with(with(BASE, tu64(INVOICE_CREATED_AT, -2L)), tu64(INVOICE_RELATIVE_EXPIRY, 10)));
+        assertFalse(beyond.isExpired(-1), "created_at + relative is past 2^64: never expires");
+        assertFalse(beyond.isExpired(1_700_000_000L));
+        assertFalse(beyond.isExpired(0));
+    }
+
+    /** A path with no hops is no usable path, whatever its payinfo says. */
+    @Test
+    void a_path_without_hops_is_not_usable() {
+        Invoice i = decode(with(with(BASE, paths(INVOICE_PATHS, path(0), path(1), path(3))),
+                payinfos(payinfo(Features.EMPTY), payinfo(Features.EMPTY), payinfo(Features.EMPTY))));
+        assertEquals(List.of(1, 2), i.usablePaths());
+        assertEquals(List.of(), decode(without(BASE, INVOICE_BLINDEDPAY)).usablePaths());
+        assertEquals(List.of(), decode(without(BASE, INVOICE_PATHS)).usablePaths());
+        assertEquals(List.of(), decode(with(BASE, payinfos(payinfo(Features.EMPTY), payinfo(Features.EMPTY)))).usablePaths());
+        assertEquals(List.of(0), decode(BASE).usablePaths());
+    }
+
+    /** BOLT 12 reader: a fallback's version is at most 16, its program 2 to 40 bytes (20 or 32 for version 0). */
+    @Test
+    void fallback_address_bounds() {
+        assertTrue(new FallbackAddress(16, Bytes.fromHex("00".repeat(2))).isUsableOnBitcoin());
+        assertFalse(new FallbackAddress(17, Bytes.fromHex("00".repeat(2))).isUsableOnBitcoin());
+        assertFalse(new FallbackAddress(1, Bytes.fromHex("00".repeat(1))).isUsableOnBitcoin());
+        assertTrue(new FallbackAddress(1, Bytes.fromHex("00".repeat(40))).isUsableOnBitcoin());
+        assertFalse(new FallbackAddress(1, Bytes.fromHex("00".repeat(41))).isUsableOnBitcoin());
+        assertTrue(new FallbackAddress(0, Bytes.fromHex("00".repeat(32))).isUsableOnBitcoin());
+        assertFalse(new FallbackAddress(0, Bytes.fromHex("00".repeat(2))).isUsableOnBitcoin());
+    }
+
+    /** A truncated integer too long for its field names its format: tu64 or tu32. */
+    @Test
+    void an_overlong_truncated_integer_names_its_format() {
+        Bolt12ParseException tu64 = assertThrows(Bolt12ParseException.class,
+                () -> decode(with(BASE, hex(INVOICE_AMOUNT, "010000000000000000"))));
+        assertTrue(tu64.getMessage().contains("tu64"), tu64.getMessage());
+        Bolt12ParseException tu32 = assertThrows(Bolt12ParseException.class,
+                () -> decode(with(BASE, hex(INVOICE_RELATIVE_EXPIRY, "0100000000"))));
+        assertTrue(tu32.getMessage().contains("tu32"), tu32.getMessage());
+    }
 }
