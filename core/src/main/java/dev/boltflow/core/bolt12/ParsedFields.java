@@ -190,7 +190,7 @@ final class ParsedFields {
         if (v.length % 32 != 0) {
             throw Bolt12ParseException.tlv(t, "length " + v.length + " is not a multiple of 32", null);
         }
-        List<Bytes32> out = new ArrayList<>(v.length / 32);
+        List<Bytes32> out = new ArrayList<>();
         for (int i = 0; i < v.length; i += 32) {
             out.add(new Bytes32(Bytes.of(v, i, i + 32)));
         }

@@ -50,6 +50,19 @@ class InvoiceRequestViolationsTest {
         assertEquals(r, InvoiceRequest.decode(BASE.encode()));
     }
 
+    /** Each decoder takes only its own prefix: the same stream as an lno or lni is not a request. */
+    @Test
+    void a_string_with_another_prefix_is_not_an_invoice_request() {
+        for (String other : new String[] {lno(BASE), lni(BASE)}) {
+            Bolt12ParseException e = assertThrows(Bolt12ParseException.class, () -> InvoiceRequest.decode(other));
+            assertEquals(Kind.HRP, e.kind(), other);
+            assertEquals("expected an invoice_request (lnr), got prefix " + other.substring(0, 3), e.getMessage());
+        }
+        Bolt12ParseException e = assertThrows(Bolt12ParseException.class, () -> Offer.decode(lnr(BASE)));
+        assertEquals(Kind.HRP, e.kind());
+        assertEquals(Kind.HRP, assertThrows(Bolt12ParseException.class, () -> Invoice.decode(lnr(BASE))).kind());
+    }
+
     @Test
     void payer_id_is_required() {
         Bolt12ParseException e = only(decode(without(BASE, INVREQ_PAYER_ID)).violations());
