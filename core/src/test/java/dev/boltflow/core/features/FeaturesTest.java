@@ -139,4 +139,94 @@ class FeaturesTest {
         int highest = expected.isEmpty() ? -1 : expected.last();
         assertEquals(highest < 0 ? 0 : highest / 8 + 1, f.bitmap().length());
     }
+
+    @Test
+    void a_bitmap_with_any_bit_set_is_not_empty() {
+        assertFalse(new Features(Bytes.fromHex("0001")).isEmpty());
+        assertFalse(new Features(Bytes.fromHex("8000")).isEmpty());
+        assertTrue(Features.EMPTY.isEmpty());
+        assertTrue(new Features(Bytes.fromHex("0001")).without(0).isEmpty());
+    }
+
+    @Test
+    void with_and_without_touch_one_bit_and_keep_the_others() {
+        Features f = Features.of(1, 9);
+        assertEquals(Features.of(1, 9, 12), f.with(12));
+        assertEquals(Features.of(1, 9, 30), f.with(30));
+        assertEquals(f, f.with(9));
+        assertEquals(Features.of(9), f.without(1));
+        assertEquals(Features.of(1), f.without(9));
+        assertEquals(f, f.without(2));
+        assertEquals(f, f.without(40), "a bit past the end is already clear");
+        assertEquals("0202", new Features(Bytes.fromHex("000202")).without(20).toHex());
+        assertEquals("0202", new Features(Bytes.fromHex("000202")).with(1).toHex());
+    }
+
+    @Test
+    void bits_are_limited_to_what_a_u16_length_bitmap_holds() {
+        int max = 65535 * 8 - 1;
+        Features top = Features.EMPTY.with(max);
+        assertEquals(65535, top.bitmap().length());
+        assertTrue(top.hasBit(max));
+        assertEquals(List.of(max), top.setBits());
+        assertEquals(Features.EMPTY, top.without(max));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Features.EMPTY.with(max + 1));
+        assertEquals("feature bit out of range: " + (max + 1), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Features.EMPTY.without(max + 1));
+        assertThrows(IllegalArgumentException.class, () -> Features.EMPTY.without(-1));
+        assertEquals(Features.EMPTY, Features.EMPTY.without(0));
+    }
+
+    @Test
+    void or_combines_bitmaps_of_any_lengths() {
+        assertEquals(Features.of(1, 17), Features.of(1).or(Features.of(17)));
+        assertEquals(Features.of(1, 17), Features.of(17).or(Features.of(1)));
+        assertEquals(Features.of(3), Features.of(3).or(Features.of(3)));
+        assertEquals(Features.of(3), Features.EMPTY.or(new Features(Bytes.fromHex("000008"))));
+        assertEquals(Features.EMPTY, Features.EMPTY.or(Features.EMPTY));
+        assertEquals("0102", new Features(Bytes.fromHex("0002")).or(new Features(Bytes.fromHex("0100"))).toHex());
+    }
+
+    @Test
+    void minimal_of_a_minimal_bitmap_is_itself() {
+        Features f = Features.fromHex("0102");
+        assertTrue(f.isMinimal());
+        assertEquals(f, f.minimal());
+        assertEquals("", new Features(Bytes.fromHex("00")).minimal().toHex());
+    }
+
+    @Test
+    void every_feature_knows_both_its_bits_and_its_spec_name() {
+        for (Feature feature : Feature.values()) {
+            assertTrue(Feature.isKnownBit(feature.compulsoryBit()), feature.specName());
+            assertTrue(Feature.isKnownBit(feature.optionalBit()), feature.specName());
+            assertTrue(Features.of(feature.optionalBit()).supports(feature));
+            assertFalse(Features.of(feature.optionalBit()).requires(feature));
+            assertTrue(Features.of(feature.compulsoryBit()).requires(feature));
+            assertTrue(Features.of(feature.compulsoryBit(), feature.optionalBit()).requires(feature),
+                    "both bits set is compulsory");
+            assertFalse(Features.EMPTY.supports(feature));
+        }
+        assertFalse(Feature.isKnownBit(2));
+        assertFalse(Feature.isKnownBit(47));
+        assertEquals("option_onion_messages", Feature.ONION_MESSAGES.specName());
+        assertEquals("var_onion_optin", Feature.VAR_ONION_OPTIN.specName());
+        assertEquals(Set.of(), Feature.ONION_MESSAGES.dependencies());
+        assertEquals(Set.of(), Feature.PAYMENT_SECRET.dependencies());
+        assertTrue(Feature.DATA_LOSS_PROTECT.assumed());
+        assertTrue(Feature.STATIC_REMOTEKEY.assumed());
+        assertTrue(Feature.CHANNEL_TYPE.assumed());
+        assertFalse(Feature.BASIC_MPP.assumed());
+        assertFalse(Feature.ROUTE_BLINDING.assumed());
+        assertFalse(Feature.GOSSIP_QUERIES.assumed());
+        assertFalse(Feature.GOSSIP_QUERIES_EX.assumed());
+        assertEquals(Set.of(), Features.EMPTY.missingDependencies());
+        assertEquals(Set.of(), Features.of(Features.BASIC_MPP_REQ, Features.PAYMENT_SECRET_OPT).missingDependencies());
+    }
+
+    @Test
+    void prints_its_set_bits() {
+        assertEquals("Features[1, 8]", Features.fromHex("0102").toString());
+        assertEquals("Features[]", Features.EMPTY.toString());
+    }
 }
