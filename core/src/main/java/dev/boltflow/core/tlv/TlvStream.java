@@ -135,7 +135,7 @@ public final class TlvStream {
         return find(type).isPresent();
     }
 
-    /** The records whose type lies in {@code [from, to]} (unsigned, inclusive). */
+    /** The records whose type {@code keep} accepts, in order. */
     public TlvStream filter(LongPredicate keep) {
         List<TlvRecord> out = new ArrayList<>(records.size());
         for (TlvRecord r : records) {
@@ -148,8 +148,7 @@ public final class TlvStream {
 
     /** This stream with {@code extra} records merged in by type (duplicates refused). */
     public TlvStream with(List<TlvRecord> extra) {
-        List<TlvRecord> all = new ArrayList<>(records.size() + extra.size());
-        all.addAll(records);
+        List<TlvRecord> all = new ArrayList<>(records);
         all.addAll(extra);
         return sorted(all);
     }

@@ -59,6 +59,10 @@ class ByteReaderWriterTest {
         assertThrows(DecodeException.class, () -> reader("01").skip(2, "x"));
         assertThrows(DecodeException.class, () -> reader("01").slice(2, "x"));
         assertThrows(DecodeException.class, () -> reader("01").utf8(2, "x"));
+        ByteReader partly = reader("010203");
+        partly.u16("x");
+        DecodeException late = assertThrows(DecodeException.class, () -> partly.u16("scid"));
+        assertEquals("scid truncated: need 2 bytes, have 1", late.getMessage());
         // Exactly what is left can be read.
         ByteReader in = reader("0102");
         assertArrayEquals(new byte[] {1, 2}, in.bytes(2, "x"));
@@ -173,6 +177,19 @@ class ByteReaderWriterTest {
         assertEquals(7, new ByteReader(grown, 206, 214).u64("x"));
         assertEquals("", hex(new ByteWriter()));
         assertEquals(0, new ByteWriter().size());
+    }
+
+    /** A writer starts with room for 8 bytes: every kind of write past that grows it. */
+    @Test
+    void every_write_grows_a_full_writer() {
+        assertEquals("0000000000000001" + "0002", hex(new ByteWriter(8).u64(1).u16(2)));
+        assertEquals("0000000000000001" + "00000003", hex(new ByteWriter(8).u64(1).u32(3)));
+        assertEquals("01" + "0000000000000004", hex(new ByteWriter(8).u8(1).u64(4)));
+        assertEquals("0000000000000001" + "0105", hex(new ByteWriter(8).u64(1).truncated(0x105)));
+        assertEquals("0000000000000001" + "fd0100", hex(new ByteWriter(8).u64(1).bigSize(0x100)));
+        assertEquals("0000000000000001" + "02", hex(new ByteWriter(8).u64(1).u8(2)));
+        assertEquals("0000000000000001" + "0304", hex(new ByteWriter(8).u64(1).bytes(Bytes.fromHex("0304"))));
+        assertEquals("0000000000000001" + "0304", hex(new ByteWriter(8).u64(1).bytes(new byte[] {3, 4})));
     }
 
     @Test
