@@ -206,7 +206,7 @@ public final class GossipCodec {
     // ---- encoded arrays (BOLT 7, Query Messages: "encoding types")
 
     static Bytes uncompressedShortIds(List<ShortChannelId> ids) {
-        ByteWriter w = new ByteWriter(1 + 8 * ids.size());
+        ByteWriter w = new ByteWriter();
         w.u8(UNCOMPRESSED);
         for (ShortChannelId id : ids) {
             w.u64(id.value());
@@ -220,7 +220,7 @@ public final class GossipCodec {
             throw new DecodeException("encoded_short_ids: " + r.remaining()
                     + " bytes is not a whole number of short_channel_ids");
         }
-        List<ShortChannelId> out = new ArrayList<>(r.remaining() / 8);
+        List<ShortChannelId> out = new ArrayList<>();
         while (!r.isEmpty()) {
             out.add(new ShortChannelId(r.u64("short_channel_id")));
         }
@@ -228,7 +228,7 @@ public final class GossipCodec {
     }
 
     static Bytes uncompressedQueryFlags(List<Long> flags) {
-        ByteWriter w = new ByteWriter(1 + flags.size());
+        ByteWriter w = new ByteWriter();
         w.u8(UNCOMPRESSED);
         for (long f : flags) {
             w.bigSize(f);
@@ -247,7 +247,7 @@ public final class GossipCodec {
     }
 
     static Bytes pairs(List<UpdatePair> pairs, boolean withEncoding) {
-        ByteWriter w = new ByteWriter(1 + 8 * pairs.size());
+        ByteWriter w = new ByteWriter();
         if (withEncoding) {
             w.u8(UNCOMPRESSED);
         }
@@ -269,7 +269,7 @@ public final class GossipCodec {
         if (r.remaining() % 8 != 0) {
             throw new DecodeException(what + ": " + r.remaining() + " bytes is not a whole number of pairs of u32");
         }
-        List<UpdatePair> out = new ArrayList<>(r.remaining() / 8);
+        List<UpdatePair> out = new ArrayList<>();
         while (!r.isEmpty()) {
             out.add(new UpdatePair(r.u32(what), r.u32(what)));
         }
@@ -292,7 +292,7 @@ public final class GossipCodec {
         Inflater inflater = new Inflater();
         try {
             inflater.setInput(all, 1, all.length - 1);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(all.length * 4);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] chunk = new byte[4096];
             while (!inflater.finished()) {
                 int n = inflater.inflate(chunk);

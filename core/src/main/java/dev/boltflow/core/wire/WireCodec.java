@@ -152,7 +152,7 @@ public final class WireCodec {
             throw new WireDecodeException(Kind.INVALID_EXTENSION, WireMessage.INIT,
                     "init networks of " + value.length() + " bytes is not a list of 32-byte chain hashes");
         }
-        List<Bytes32> out = new ArrayList<>(value.length() / Bytes32.LENGTH);
+        List<Bytes32> out = new ArrayList<>();
         for (int i = 0; i < value.length(); i += Bytes32.LENGTH) {
             out.add(new Bytes32(value.slice(i, i + Bytes32.LENGTH)));
         }
@@ -162,7 +162,7 @@ public final class WireCodec {
     private static TlvStream initTlvs(WireMessage.Init m) {
         List<TlvRecord> known = new ArrayList<>(2);
         m.networks().ifPresent(chains -> {
-            ByteWriter v = new ByteWriter(chains.size() * Bytes32.LENGTH);
+            ByteWriter v = new ByteWriter();
             for (Bytes32 c : chains) {
                 v.bytes(c.bytes());
             }

@@ -10,6 +10,7 @@ import dev.boltflow.core.crypto.EcdsaSignature;
 import dev.boltflow.core.features.Features;
 import dev.boltflow.core.tlv.TlvRecord;
 import dev.boltflow.core.tlv.TlvStream;
+import dev.boltflow.core.wire.GossipMessage.AnnouncementSignatures;
 import dev.boltflow.core.wire.GossipMessage.ChannelAnnouncement;
 import dev.boltflow.core.wire.GossipMessage.ChannelUpdate;
 import dev.boltflow.core.wire.GossipMessage.EncodedQueryFlags;
@@ -20,6 +21,7 @@ import dev.boltflow.core.wire.GossipMessage.NodeAnnouncement;
 import dev.boltflow.core.wire.GossipMessage.QueryChannelRange;
 import dev.boltflow.core.wire.GossipMessage.QueryShortChannelIds;
 import dev.boltflow.core.wire.GossipMessage.ReplyChannelRange;
+import dev.boltflow.core.wire.GossipMessage.ReplyShortChannelIdsEnd;
 import dev.boltflow.core.wire.GossipMessage.UpdateChecksums;
 import dev.boltflow.core.wire.GossipMessage.UpdatePair;
 import java.util.ArrayList;
@@ -109,7 +111,11 @@ class GossipCodecPropertiesTest {
                         (which & 2) != 0 ? Optional.of(UpdateChecksums.of(pairs)) : Optional.empty(), TlvStream.EMPTY));
         Arbitrary<GossipMessage> filter = Combinators.combine(hashes(), u32(), u32(), oddTlvs(-1))
                 .as(GossipTimestampFilter::new);
-        return Arbitraries.oneOf(ann, node, update, query, range, reply, filter);
+        Arbitrary<GossipMessage> sigsOfAnn = Combinators.combine(hashes(), scids(), sigs(), sigs(), oddTlvs(-1))
+                .as(AnnouncementSignatures::new);
+        Arbitrary<GossipMessage> end = Combinators.combine(hashes(), Arbitraries.integers().between(0, 255), oddTlvs(-1))
+                .as(ReplyShortChannelIdsEnd::new);
+        return Arbitraries.oneOf(ann, node, update, query, range, reply, filter, sigsOfAnn, end);
     }
 
     @Property(tries = 500)
