@@ -207,6 +207,17 @@ class WireValuesTest {
                 () -> new EncodedShortIds(zlib(new byte[64], 4)).ids());
         assertEquals("encoded_short_ids: truncated zlib data", cut.getMessage());
 
+        // A stream that needs a preset dictionary (which BOLT 7 never gives) cannot be read either.
+        Deflater withDictionary = new Deflater();
+        withDictionary.setDictionary(new byte[] {1, 2, 3});
+        withDictionary.setInput(new byte[16]);
+        withDictionary.finish();
+        byte[] buf = new byte[256];
+        int n = withDictionary.deflate(buf);
+        withDictionary.end();
+        Bytes needsDictionary = Bytes.of(new byte[] {GossipCodec.ZLIB}).concat(Bytes.of(buf, 0, n));
+        assertThrows(DecodeException.class, () -> new EncodedShortIds(needsDictionary).ids());
+
         byte[] pairs = new ByteWriter().u32(7).u32(8).toByteArray();
         assertEquals(List.of(new GossipMessage.UpdatePair(7, 8)), new EncodedTimestamps(zlib(pairs, 0)).timestamps());
     }
