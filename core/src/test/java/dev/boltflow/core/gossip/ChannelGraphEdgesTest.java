@@ -177,9 +177,11 @@ class ChannelGraphEdgesTest {
         ChannelGraph g = graph();
         ChannelAnnouncement a = channel(scid(1), 1, 2);
         ChannelGraph.Candidate bad = g.check(withBadSignature(a), NOW);
+        assertEquals(1, g.pendingAnnouncements());
         assertEquals(Optional.of(GossipOutcome.DUPLICATE), g.check(a, NOW).decided());
         // Applied without an explicit verify: apply verifies it.
         assertEquals(GossipOutcome.BAD_SIGNATURE, g.apply(bad, NOW));
+        assertEquals(0, g.pendingAnnouncements());
         assertEquals(GossipOutcome.ACCEPTED, offer(g, a, NOW));
     }
 
@@ -295,20 +297,99 @@ class ChannelGraphEdgesTest {
     @Test
     void a_hundred_thousand_unapplied_announcements_are_forgotten_at_once() {
         ChannelGraph g = graph();
+        ChannelAnnouncement a = channel(scid(1), 1, 2);
+        ChannelGraph.Candidate early = g.check(a, NOW);
         EcdsaSignature blank = new EcdsaSignature(Bytes.wrap(new byte[64]));
-        Point p1 = Point.of(key(1).publicKey());
-        Point p2 = Point.of(key(2).publicKey());
-        for (int i = 0; i < 100_000; i++) {
-            ChannelAnnouncement a = new ChannelAnnouncement(blank, blank, blank, blank, Features.EMPTY, CHAIN,
-                    new ShortChannelId(i + 1), p1, p2, p1, p2, Bytes.EMPTY);
-            assertTrue(g.check(a, NOW).decided().isEmpty());
+        Point p1 = Point.of(key(3).publicKey());
+        Point p2 = Point.of(key(4).publicKey());
+        for (int i = 0; i < 99_999; i++) {
+            assertTrue(g.check(new ChannelAnnouncement(blank, blank, blank, blank, Features.EMPTY, CHAIN,
+                    new ShortChannelId(i + 1), p1, p2, p1, p2, Bytes.EMPTY), NOW).decided().isEmpty());
         }
-        ChannelAnnouncement first = new ChannelAnnouncement(blank, blank, blank, blank, Features.EMPTY, CHAIN,
-                new ShortChannelId(1), p1, p2, p1, p2, Bytes.EMPTY);
-        assertEquals(Optional.of(GossipOutcome.DUPLICATE), g.check(first, NOW).decided(), "still pending");
-        ChannelAnnouncement next = new ChannelAnnouncement(blank, blank, blank, blank, Features.EMPTY, CHAIN,
-                new ShortChannelId(100_001), p1, p2, p1, p2, Bytes.EMPTY);
-        assertTrue(g.check(next, NOW).decided().isEmpty());
-        assertFalse(g.check(first, NOW).decided().isPresent(), "forgotten when the bound was reached");
+        assertEquals(100_000, g.pendingAnnouncements());
+        assertEquals(Optional.of(GossipOutcome.DUPLICATE), g.check(a, NOW).decided(), "still being checked");
+        // The next one finds the bound reached: everything pending is forgotten, then it is remembered.
+        assertTrue(g.check(new ChannelAnnouncement(blank, blank, blank, blank, Features.EMPTY, CHAIN,
+                new ShortChannelId(100_000), p1, p2, p1, p2, Bytes.EMPTY), NOW).decided().isEmpty());
+        assertEquals(1, g.pendingAnnouncements());
+        ChannelGraph.Candidate late = g.check(a, NOW);
+        assertTrue(late.decided().isEmpty(), "forgotten, so checked again");
+        // Both copies are applied: the first stores the channel, the second is a duplicate.
+        assertEquals(GossipOutcome.ACCEPTED, g.apply(early.verify(), NOW));
+        assertEquals(GossipOutcome.DUPLICATE, g.apply(late.verify(), NOW));
+        assertEquals(1, g.channelCount());
+    }
+
+    /** What check decides at once, without waiting for apply (which would decide the same later). */
+    @Test
+    void check_decides_at_once_what_it_can() {
+        ChannelGraph g = new ChannelGraph(GraphLimits.defaults(CHAIN).withMaxChannels(2).withMaxNodes(3));
+        ChannelAnnouncement a = channel(scid(1), 1, 2);
+        assertEquals(GossipOutcome.ACCEPTED, offer(g, a, NOW));
+        assertEquals(Optional.empty(), g.check(channel(scid(2), 2, 3), NOW).decided(), "a third node of three");
+        assertEquals(Optional.of(GossipOutcome.GRAPH_FULL), g.check(channel(scid(3), 3, 4), NOW).decided());
+        assertEquals(GossipOutcome.ACCEPTED, offer(g, channel(scid(4), 1, 2 + 1), NOW));
+        assertEquals(Optional.of(GossipOutcome.GRAPH_FULL), g.check(channel(scid(5), 1, 2), NOW).decided());
+        assertEquals(GossipOutcome.ACCEPTED, offer(g, update(a, 1, NOW - 10), NOW));
+        assertEquals(Optional.of(GossipOutcome.DUPLICATE), g.check(update(a, 1, NOW - 10, 9), NOW).decided());
+        assertEquals(Optional.empty(), g.check(update(a, 1, NOW - 9), NOW).decided());
+        assertEquals(GossipOutcome.ACCEPTED, offer(g, node(1, NOW - 5, List.of()), NOW));
+        assertEquals(Optional.of(GossipOutcome.DUPLICATE), g.check(node(1, NOW - 5, List.of()), NOW).decided());
+        assertEquals(Optional.empty(), g.check(node(1, NOW - 4, List.of()), NOW).decided());
+        assertEquals(Optional.of(GossipOutcome.UNKNOWN_NODE), g.check(node(9, NOW, List.of()), NOW).decided());
+        // Another chain's announcement or update: ignored at once.
+        ChannelAnnouncement elsewhere = GossipSignatures.channelAnnouncement(dev.boltflow.core.bolt12.ChainHashes.TESTNET,
+                new ShortChannelId(scid(6)), Features.EMPTY, key(1), key(2), key(1001), key(1002));
+        assertEquals(Optional.of(GossipOutcome.WRONG_CHAIN), g.check(elsewhere, NOW).decided());
+        ChannelUpdate otherChain = GossipSignatures.channelUpdate(key(1), dev.boltflow.core.bolt12.ChainHashes.TESTNET,
+                a.shortChannelId(), NOW, 1, a.nodeId1().equals(Point.of(key(1).publicKey())) ? 0 : 1, 40, 1, 1, 1, 1000);
+        assertEquals(Optional.of(GossipOutcome.WRONG_CHAIN), g.check(otherChain, NOW).decided());
+    }
+
+    @Test
+    void an_update_or_node_announcement_whose_announcement_failed_is_refused_at_apply() {
+        ChannelGraph g = graph();
+        ChannelAnnouncement a = channel(scid(1), 1, 2);
+        ChannelGraph.Candidate bad = g.check(withBadSignature(a), NOW);
+        ChannelGraph.Candidate u = g.check(update(a, 1, NOW), NOW);
+        ChannelGraph.Candidate n = g.check(node(1, NOW, List.of()), NOW);
+        assertEquals(Optional.empty(), u.decided());
+        assertEquals(Optional.empty(), n.decided());
+        assertEquals(GossipOutcome.BAD_SIGNATURE, g.apply(bad.verify(), NOW));
+        assertEquals(GossipOutcome.UNKNOWN_CHANNEL, g.apply(u.verify(), NOW));
+        assertEquals(GossipOutcome.UNKNOWN_NODE, g.apply(n.verify(), NOW));
+    }
+
+    @Test
+    void node_announcements_are_rate_limited_per_node() {
+        ChannelGraph g = graph(1, Duration.ofDays(1));
+        assertEquals(GossipOutcome.ACCEPTED, offer(g, channel(scid(1), 1, 2), NOW));
+        assertEquals(GossipOutcome.ACCEPTED, offer(g, node(1, NOW, List.of()), NOW));
+        assertEquals(GossipOutcome.RATE_LIMITED, offer(g, node(1, NOW + 1, List.of()), NOW + 1));
+        assertEquals(GossipOutcome.ACCEPTED, offer(g, node(2, NOW + 1, List.of()), NOW + 1));
+    }
+
+    @Test
+    void restoring_bytes_that_are_no_gossip_is_malformed() {
+        ChannelGraph g = graph();
+        assertEquals(GossipOutcome.MALFORMED, g.restore(WireCodec.encode(new dev.boltflow.core.wire.WireMessage.Ping(1, 0)), NOW));
+        assertEquals(GossipOutcome.MALFORMED, g.restore(new byte[] {1}, NOW));
+    }
+
+    @Test
+    void the_message_count_adds_each_stored_update_and_node_announcement() {
+        ChannelGraph g = graph();
+        ChannelAnnouncement a = channel(scid(1), 1, 2);
+        assertEquals(GossipOutcome.ACCEPTED, offer(g, a, NOW));
+        assertEquals(1, g.messageCount());
+        ChannelUpdate u = update(a, 1, NOW);
+        assertEquals(GossipOutcome.ACCEPTED, offer(g, u, NOW));
+        assertEquals(2, g.messageCount());
+        assertEquals(GossipOutcome.ACCEPTED, offer(g, update(a, 2, NOW), NOW));
+        assertEquals(3, g.messageCount());
+        assertEquals(0, g.announcedNodeCount());
+        assertEquals(GossipOutcome.ACCEPTED, offer(g, node(2, NOW, List.of()), NOW));
+        assertEquals(4, g.messageCount());
+        assertEquals(1, g.announcedNodeCount());
     }
 }

@@ -102,6 +102,38 @@ class GossipPortsTest {
                 .verify(WAIT);
     }
 
+    /** Signatures are checked on the scheduler given for them; what check decided at once is not sent there. */
+    @Test
+    void ingest_verifies_on_its_cpu_scheduler_only_what_needs_a_signature_check() {
+        java.util.concurrent.atomic.AtomicInteger tasks = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            reactor.core.scheduler.Scheduler cpu = Schedulers.fromExecutor(r -> {
+                tasks.incrementAndGet();
+                pool.execute(r);
+            });
+            ChannelGraph graph = new ChannelGraph(GraphLimits.defaults(CHAIN));
+            GossipIngest in = new GossipIngest(graph, FundingOutputs.unchecked(),
+                    Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC), cpu, 2);
+            ChannelAnnouncement a = channel(scid(1), 1, 2);
+            StepVerifier.create(in.ingest(Flux.just(a, node(9, NOW, List.of()), update(a, 1, NOW), a)))
+                    .expectNext(GossipOutcome.ACCEPTED, GossipOutcome.UNKNOWN_NODE, GossipOutcome.ACCEPTED,
+                            GossipOutcome.DUPLICATE)
+                    .expectComplete()
+                    .verify(WAIT);
+            assertEquals(2, tasks.get(), "the announcement and the update");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void only_malformed_messages_and_bad_signatures_are_the_peers_fault() {
+        for (GossipOutcome o : GossipOutcome.values()) {
+            assertEquals(o == GossipOutcome.MALFORMED || o == GossipOutcome.BAD_SIGNATURE, o.peerFault(), o.name());
+        }
+    }
+
     @Test
     void ingest_wants_some_parallelism_and_its_parts() {
         ChannelGraph graph = new ChannelGraph(GraphLimits.defaults(CHAIN));
@@ -263,6 +295,7 @@ class GossipPortsTest {
         assertEquals("ffff:1234::", NodeAddress.of("ffff:1234::", 1).host());
         assertEquals("1::2:0:0:3", NodeAddress.of("1:0:0:0:2:0:0:3", 1).host(), "the first of two equal runs");
         assertEquals("1:0:2:3:4:5:6:7", NodeAddress.of("1:0:2:3:4:5:6:7", 1).host(), "a single zero group stays");
+        assertEquals("1::2:0:0:3:4", NodeAddress.of("1:0:0:2:0:0:3:4", 1).host(), "of two runs as long, the first");
         assertEquals(Bytes.fromHex("ab00" + "00".repeat(12) + "00cd"), NodeAddress.of("ab00::cd", 1).address());
         assertEquals(Bytes.fromHex("1234" + "00".repeat(12) + "abcd"), NodeAddress.of("1234::abcd", 1).address());
         assertThrows(IllegalArgumentException.class, () -> NodeAddress.of("1::2::3", 1));
