@@ -337,6 +337,11 @@ class ChannelGraphEdgesTest {
         assertEquals(Optional.of(GossipOutcome.DUPLICATE), g.check(node(1, NOW - 5, List.of()), NOW).decided());
         assertEquals(Optional.empty(), g.check(node(1, NOW - 4, List.of()), NOW).decided());
         assertEquals(Optional.of(GossipOutcome.UNKNOWN_NODE), g.check(node(9, NOW, List.of()), NOW).decided());
+        // Both ends the same node: malformed.
+        ChannelAnnouncement self = new ChannelAnnouncement(a.nodeSignature1(), a.nodeSignature2(), a.bitcoinSignature1(),
+                a.bitcoinSignature2(), a.features(), CHAIN, new ShortChannelId(scid(7)), a.nodeId1(), a.nodeId1(),
+                a.bitcoinKey1(), a.bitcoinKey2(), Bytes.EMPTY);
+        assertEquals(Optional.of(GossipOutcome.MALFORMED), g.check(self, NOW).decided());
         // Another chain's announcement or update: ignored at once.
         ChannelAnnouncement elsewhere = GossipSignatures.channelAnnouncement(dev.boltflow.core.bolt12.ChainHashes.TESTNET,
                 new ShortChannelId(scid(6)), Features.EMPTY, key(1), key(2), key(1001), key(1002));

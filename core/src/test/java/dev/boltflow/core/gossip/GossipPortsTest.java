@@ -116,9 +116,10 @@ class GossipPortsTest {
             GossipIngest in = new GossipIngest(graph, FundingOutputs.unchecked(),
                     Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC), cpu, 2);
             ChannelAnnouncement a = channel(scid(1), 1, 2);
-            StepVerifier.create(in.ingest(Flux.just(a, node(9, NOW, List.of()), update(a, 1, NOW), a)))
-                    .expectNext(GossipOutcome.ACCEPTED, GossipOutcome.UNKNOWN_NODE, GossipOutcome.ACCEPTED,
-                            GossipOutcome.DUPLICATE)
+            StepVerifier.create(in.ingest(Flux.just(a, node(9, NOW, List.of()), node(8, NOW, List.of()),
+                    update(a, 1, NOW), a)))
+                    .expectNext(GossipOutcome.ACCEPTED, GossipOutcome.UNKNOWN_NODE, GossipOutcome.UNKNOWN_NODE,
+                            GossipOutcome.ACCEPTED, GossipOutcome.DUPLICATE)
                     .expectComplete()
                     .verify(WAIT);
             assertEquals(2, tasks.get(), "the announcement and the update");
