@@ -63,6 +63,8 @@ class SendInvoiceTest {
         final OnionMessenger delegate;
         final List<OnionMessages.Destination> attempts = new CopyOnWriteArrayList<>();
         final List<OnionMessages.Destination> reached = new CopyOnWriteArrayList<>();
+        /** Subscriptions to {@link #inbound()} open now. */
+        final AtomicInteger inboundSubscribers = new AtomicInteger();
 
         CountingMessenger(OnionMessenger delegate) {
             this.delegate = delegate;
@@ -86,7 +88,61 @@ class SendInvoiceTest {
 
         @Override
         public Flux<InboundOnionMessage> inbound() {
-            return delegate.inbound();
+            return delegate.inbound()
+                    .doOnSubscribe(x -> inboundSubscribers.incrementAndGet())
+                    .doFinally(x -> inboundSubscribers.decrementAndGet());
+        }
+    }
+
+    /** Every outcome a send reports, with its duration. */
+    static final class RecordingMetrics implements SendInvoiceMetrics {
+        final List<String> outcomes = new CopyOnWriteArrayList<>();
+        final AtomicInteger started = new AtomicInteger();
+        final List<Long> paid = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void started() {
+            started.incrementAndGet();
+        }
+
+        @Override
+        public void outcome(String outcome, long nanos) {
+            outcomes.add(outcome + " after " + Duration.ofNanos(nanos));
+        }
+
+        @Override
+        public void invoicePaid(long amountReceivedMsat) {
+            paid.add(amountReceivedMsat);
+        }
+    }
+
+    /** The scheduler's time, set back or forward by {@code skew} (as NTP may step a system clock). */
+    static final class SkewedClock extends java.time.Clock {
+        final SchedulerClock base;
+        final java.util.concurrent.atomic.AtomicLong skewMillis = new java.util.concurrent.atomic.AtomicLong();
+
+        SkewedClock(SchedulerClock base) {
+            this.base = base;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return base.getZone();
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException("UTC only");
+        }
+
+        @Override
+        public long millis() {
+            return base.millis() + skewMillis.get();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
         }
     }
 
@@ -102,6 +158,8 @@ class SendInvoiceTest {
         final InMemoryOnionNetwork.Node intro;
         final CountingMessenger messenger;
         final InMemoryInvoiceStore store = new InMemoryInvoiceStore();
+        final RecordingMetrics metrics = new RecordingMetrics();
+        final SkewedClock clock = new SkewedClock(new SchedulerClock(vts, EPOCH));
         final SendInvoice service;
         final List<InboundOnionMessage> payerInbox = new CopyOnWriteArrayList<>();
         final Disposable inbox;
@@ -113,14 +171,20 @@ class SendInvoiceTest {
         /** @param wrapMessenger, wrapSigner stand between the service and the payee's real ones */
         World(boolean payeeNoConnect, boolean introReachable, UnaryOperator<OnionMessenger> wrapMessenger,
                 UnaryOperator<NodeSigner> wrapSigner) {
+            this(payeeNoConnect, introReachable, wrapMessenger, wrapSigner, s -> s);
+        }
+
+        /** @param wrapStore stands between the service and the real in-memory store */
+        World(boolean payeeNoConnect, boolean introReachable, UnaryOperator<OnionMessenger> wrapMessenger,
+                UnaryOperator<NodeSigner> wrapSigner, UnaryOperator<InvoiceStore> wrapStore) {
             payee = net.addNode(payeeKey, true, payeeNoConnect);
             payer = net.addNode(payerKey, false, true);
             intro = net.addNode(introKey, introReachable, false);
             net.connect(intro.nodeId(), payer.nodeId());
             messenger = new CountingMessenger(wrapMessenger.apply(payee));
-            service = new SendInvoice(SendInvoiceConfig.defaults(ChainHashes.REGTEST), store, messenger,
+            service = new SendInvoice(SendInvoiceConfig.defaults(ChainHashes.REGTEST), wrapStore.apply(store), messenger,
                     wrapSigner.apply(new LocalNodeSigner(payeeKey, random)), () -> BLOCK_HEIGHT,
-                    new SchedulerClock(vts, EPOCH), vts, Schedulers.immediate(), random);
+                    clock, vts, Schedulers.immediate(), random, metrics);
             inbox = payer.inbound().subscribe(payerInbox::add);
         }
 
@@ -436,7 +500,10 @@ class SendInvoiceTest {
             return w[0].service.send(SendInvoiceRequest.of(invreq[0], "cancelled"));
         })
                 .expectSubscription()
-                .then(() -> assertEquals(1, w[0].service.waiters()))
+                .then(() -> {
+                    assertEquals(1, w[0].service.waiters());
+                    assertEquals(1, w[0].service.pending());
+                })
                 .thenCancel()
                 .verify(Duration.ofSeconds(10));
         assertEquals(0, w[0].service.waiters());
@@ -537,11 +604,19 @@ class SendInvoiceTest {
             return w[0].service.send(SendInvoiceRequest.of(invreq[0], "stopping"));
         })
                 .expectSubscription()
-                .then(() -> assertEquals(1, w[0].service.waiters()))
+                .then(() -> {
+                    assertEquals(1, w[0].service.waiters());
+                    assertTrue(!w[0].service.isDisposed());
+                    assertEquals(1, w[0].messenger.inboundSubscribers.get(), "listening for invoice_errors");
+                })
                 .then(() -> w[0].service.dispose())
-                .expectErrorSatisfies(e -> assertEquals(-1, ((SendInvoiceException) e).code()))
+                .expectErrorSatisfies(e -> {
+                    assertEquals(-1, ((SendInvoiceException) e).code());
+                    assertEquals("sendinvoice stopped: the node is shutting down", e.getMessage());
+                })
                 .verify(Duration.ofSeconds(5));
         assertTrue(w[0].service.isDisposed());
+        assertEquals(0, w[0].messenger.inboundSubscribers.get(), "no longer listening to the messenger");
         assertEquals(0, w[0].service.waiters());
         assertEquals(0, w[0].service.pending());
         assertEquals(InvoiceStatus.UNPAID, w[0].stored("stopping"));
@@ -828,6 +903,215 @@ class SendInvoiceTest {
             storeThread.dispose();
             work.dispose();
         }
+    }
+
+    /** The invoice stored under {@code label}, as the payer received it. */
+    private static Invoice storedInvoice(World w, String label) {
+        return Invoice.decode(w.store.findByLabel(label).block().bolt12());
+    }
+
+    /**
+     * Metrics see one outcome per send, timed on the timer scheduler from the moment that send was
+     * subscribed to: sends started 5 s in, paid at 15 s, given up at 20 s, timed out at 95 s.
+     */
+    @Test
+    void metrics_report_each_outcome_with_its_duration_from_the_send() {
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            Duration late = Duration.ofSeconds(5);
+            return Flux.merge(
+                    Mono.delay(late, w[0].vts).then(w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "paid"))),
+                    Mono.delay(late, w[0].vts).then(w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "silence")))
+                            .onErrorResume(SendInvoiceException.class, e -> Mono.empty()),
+                    Mono.delay(late, w[0].vts).then(w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "given-up")))
+                            .take(Duration.ofSeconds(20), w[0].vts));
+        })
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(15))
+                .then(() -> assertInstanceOf(PaymentDecision.Settle.class, w[0].pay(storedInvoice(w[0], "paid"), AMOUNT + 7)))
+                .assertNext(r -> assertEquals("paid", r.label()))
+                .thenAwait(TIMEOUT)
+                .expectComplete()
+                .verify(Duration.ofSeconds(10));
+        assertEquals(3, w[0].metrics.started.get());
+        assertEquals(List.of("paid after PT10S", "cancelled after PT15S", "1005 after PT1M30S"), w[0].metrics.outcomes);
+        assertEquals(List.of(AMOUNT + 7), w[0].metrics.paid);
+    }
+
+    /**
+     * The system clock is stepped back 10 s while the invoice is out: when the 90 s timer fires the
+     * invoice has 10 s left by the clock it is dated by, so the send waits for its real expiry (no
+     * 1005 while a payment can still be accepted), then ends with 1005 and the invoice expired.
+     */
+    @Test
+    void a_timer_that_fires_before_the_invoice_expires_by_the_clock_waits_for_the_expiry() {
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "set-back"));
+        })
+                .expectSubscription()
+                .then(() -> w[0].clock.skewMillis.set(-10_000))
+                .expectNoEvent(TIMEOUT.plusSeconds(10).minusNanos(1))
+                .then(() -> assertEquals(InvoiceStatus.UNPAID, w[0].stored("set-back")))
+                .thenAwait(Duration.ofNanos(1))
+                .expectErrorSatisfies(e -> assertEquals(1005, ((SendInvoiceException) e).code()))
+                .verify(Duration.ofSeconds(10));
+        assertEquals(InvoiceStatus.EXPIRED, w[0].stored("set-back"));
+    }
+
+    /** As above, and a payment in those last 10 s is accepted and ends the send paid. */
+    @Test
+    void a_payment_between_the_timer_and_the_expiry_by_the_clock_is_accepted() {
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "set-back"));
+        })
+                .expectSubscription()
+                .then(() -> w[0].clock.skewMillis.set(-10_000))
+                .thenAwait(TIMEOUT.plusSeconds(5))
+                .then(() -> assertInstanceOf(PaymentDecision.Settle.class, w[0].pay(storedInvoice(w[0], "set-back"), AMOUNT)))
+                .assertNext(r -> assertEquals(InvoiceStatus.PAID, r.status()))
+                .expectComplete()
+                .verify(Duration.ofSeconds(10));
+    }
+
+    /** A messenger that reaches and sends through {@code real}, except to the destinations named. */
+    private static UnaryOperator<OnionMessenger> failing(java.util.function.Function<OnionMessages.Destination,
+            Optional<OnionMessengerException>> reachFails, java.util.function.Function<OnionMessages.Destination,
+            Optional<OnionMessengerException>> sendFails) {
+        return real -> new OnionMessenger() {
+            @Override
+            public Mono<Void> reach(OnionMessages.Destination d) {
+                return reachFails.apply(d).<Mono<Void>>map(Mono::error).orElseGet(() -> real.reach(d));
+            }
+
+            @Override
+            public Mono<Void> send(OnionMessages.Destination d, OnionMessagePayload payload) {
+                return sendFails.apply(d).<Mono<Void>>map(Mono::error).orElseGet(() -> real.send(d, payload));
+            }
+
+            @Override
+            public Flux<InboundOnionMessage> inbound() {
+                return real.inbound();
+            }
+        };
+    }
+
+    private static java.util.function.Function<OnionMessages.Destination, Optional<OnionMessengerException>> failsFor(
+            java.util.Map<OnionMessages.Destination, OnionMessengerException> failures) {
+        return d -> Optional.ofNullable(failures.get(d));
+    }
+
+    /** 1003 names every destination's failure in order, and its cause is the last one. */
+    @Test
+    void unreachable_is_1003_naming_each_failure_with_the_last_as_cause() {
+        java.util.Map<OnionMessages.Destination, OnionMessengerException> failures = new java.util.HashMap<>();
+        OnionMessengerException busy = new OnionMessengerException(OnionMessengerException.Reason.BUSY, "first hop busy");
+        OnionMessengerException noRoute = new OnionMessengerException(OnionMessengerException.Reason.NO_ROUTE, "no route");
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World(false, true, failing(failsFor(failures), d -> Optional.empty()), s -> s);
+            List<BlindedPath> paths = twoPaths(w[0], random);
+            failures.put(new OnionMessages.Destination.Path(paths.get(0)), busy);
+            failures.put(new OnionMessages.Destination.Path(paths.get(1)), noRoute);
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(paths), "nowhere"));
+        })
+                .expectErrorSatisfies(e -> {
+                    assertEquals(1003, ((SendInvoiceException) e).code());
+                    assertEquals("Failed: could not route, could not connect: no reachable destination among 2:"
+                            + " first hop busy; no route", e.getMessage());
+                    assertTrue(e.getCause() == noRoute, "the last failure is the cause");
+                })
+                .verify(Duration.ofSeconds(10));
+        assertEquals(null, w[0].store.findByLabel("nowhere").block());
+    }
+
+    /**
+     * The first path cannot be reached; the second can, but handing the invoice to it fails: 1003
+     * over the one destination tried from there, and the invoice, already stored, stays payable.
+     */
+    @Test
+    void a_send_that_fails_after_the_reach_is_1003_and_the_invoice_stays_payable() {
+        java.util.Map<OnionMessages.Destination, OnionMessengerException> reachFailures = new java.util.HashMap<>();
+        java.util.Map<OnionMessages.Destination, OnionMessengerException> sendFailures = new java.util.HashMap<>();
+        OnionMessengerException dropped = new OnionMessengerException(OnionMessengerException.Reason.BUSY,
+                "connection lost");
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World(false, true, failing(failsFor(reachFailures), failsFor(sendFailures)), s -> s);
+            List<BlindedPath> paths = twoPaths(w[0], random);
+            reachFailures.put(new OnionMessages.Destination.Path(paths.get(0)),
+                    new OnionMessengerException(OnionMessengerException.Reason.NO_ROUTE, "no route"));
+            sendFailures.put(new OnionMessages.Destination.Path(paths.get(1)), dropped);
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(paths), "lost"));
+        })
+                .expectErrorSatisfies(e -> {
+                    assertEquals(1003, ((SendInvoiceException) e).code());
+                    assertEquals("Failed: could not route, could not connect: no reachable destination among 1:"
+                            + " connection lost", e.getMessage());
+                    assertTrue(e.getCause() == dropped);
+                })
+                .verify(Duration.ofSeconds(10));
+        assertEquals(InvoiceStatus.UNPAID, w[0].stored("lost"));
+        assertInstanceOf(PaymentDecision.Settle.class, w[0].pay(storedInvoice(w[0], "lost"), AMOUNT));
+    }
+
+    /**
+     * Three paths; the resend at half the timeout cannot be handed to the second (the next after the
+     * one used), so it goes to the third, not back to the first.
+     */
+    @Test
+    void the_resend_skips_a_path_that_fails_to_the_one_after_it() {
+        java.util.Map<OnionMessages.Destination, OnionMessengerException> sendFailures = new java.util.HashMap<>();
+        World[] w = holder();
+        List<OnionMessages.Destination> dests = new ArrayList<>();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World(false, true, failing(d -> Optional.empty(), failsFor(sendFailures)), s -> s);
+            List<BlindedPath> paths = new ArrayList<>(twoPaths(w[0], random));
+            paths.add(new ReplyPaths(w[0].payerKey).create(List.of(w[0].intro.nodeId()), Bytes.fromHex("03"), random));
+            paths.forEach(p -> dests.add(new OnionMessages.Destination.Path(p)));
+            sendFailures.put(dests.get(1), new OnionMessengerException(OnionMessengerException.Reason.BUSY, "busy"));
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(paths), "three-paths"));
+        })
+                .expectSubscription()
+                .thenAwait(TIMEOUT.dividedBy(2))
+                .then(() -> assertEquals(List.of(dests.get(0), dests.get(1), dests.get(2)), w[0].messenger.attempts))
+                .thenCancel()
+                .verify(Duration.ofSeconds(10));
+        assertEquals(2, w[0].payerInbox.size(), "the first copy and the resend arrived");
+    }
+
+    /** A store failure while storing is the catch-all -1, with the store's message and cause; nothing is sent. */
+    @Test
+    void a_store_failure_is_catch_all_with_its_message() {
+        InvoiceStoreException down = new InvoiceStoreException("database unavailable", null);
+        UnaryOperator<InvoiceStore> failingCreate = real -> (InvoiceStore) java.lang.reflect.Proxy.newProxyInstance(
+                InvoiceStore.class.getClassLoader(), new Class<?>[] {InvoiceStore.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("create")) {
+                        return Mono.error(down);
+                    }
+                    try {
+                        return m.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World(false, true, m -> m, s -> s, failingCreate);
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "unstored"));
+        })
+                .expectErrorSatisfies(e -> {
+                    assertEquals(-1, ((SendInvoiceException) e).code());
+                    assertEquals("database unavailable", e.getMessage());
+                    assertTrue(e.getCause() == down);
+                })
+                .verify(Duration.ofSeconds(10));
+        assertTrue(w[0].messenger.attempts.isEmpty(), "nothing sent");
+        assertEquals(0, w[0].service.pending());
     }
 
     private static PaymentDecision.Reason reason(PaymentDecision d) {
