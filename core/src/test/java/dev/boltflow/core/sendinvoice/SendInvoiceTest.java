@@ -23,6 +23,7 @@ import dev.boltflow.core.onion.OnionMessages;
 import dev.boltflow.core.onion.ReplyPaths;
 import dev.boltflow.core.sendinvoice.memory.InMemoryInvoiceStore;
 import dev.boltflow.core.sendinvoice.memory.InMemoryOnionNetwork;
+import dev.boltflow.core.testing.CapturedLog;
 import dev.boltflow.core.testing.SchedulerClock;
 import dev.boltflow.core.tlv.TlvRecord;
 import dev.boltflow.core.tlv.TlvStream;
@@ -552,6 +553,17 @@ class SendInvoiceTest {
     @Test
     void invoice_error_on_a_path_we_never_made_is_ignored() {
         World[] w = holder();
+        CapturedLog log = new CapturedLog(SendInvoice.class);
+        try {
+            spoofedInvoiceErrors(w);
+        } finally {
+            log.close();
+        }
+        assertEquals(List.of("ignored an invoice_error that came on no path of ours",
+                "ignored an invoice_error on a reply path we are not waiting on"), log.lines(java.util.logging.Level.INFO));
+    }
+
+    private void spoofedInvoiceErrors(World[] w) {
         StepVerifier.withVirtualTime(() -> {
             w[0] = new World();
             return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "spoofed"));
@@ -754,6 +766,18 @@ class SendInvoiceTest {
     void an_unparseable_invoice_error_is_1004_with_its_hex() {
         World[] w = holder();
         Bytes garbage = Bytes.fromHex("05ff00");
+        CapturedLog log = new CapturedLog(SendInvoice.class);
+        try {
+            unparseableInvoiceError(w, garbage);
+        } finally {
+            log.close();
+        }
+        List<String> lines = log.lines(java.util.logging.Level.INFO);
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("an invoice_error on our reply path does not decode: "), lines.toString());
+    }
+
+    private void unparseableInvoiceError(World[] w, Bytes garbage) {
         StepVerifier.withVirtualTime(() -> {
             w[0] = new World();
             return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "garbled"));
@@ -1112,6 +1136,88 @@ class SendInvoiceTest {
                 .verify(Duration.ofSeconds(10));
         assertTrue(w[0].messenger.attempts.isEmpty(), "nothing sent");
         assertEquals(0, w[0].service.pending());
+    }
+
+    /**
+     * An HTLC whose blinded data, decrypted by us, names a next hop (we are a relay on that path,
+     * not its recipient) is not for this use case.
+     */
+    @Test
+    void a_payment_over_a_path_where_we_relay_is_not_for_us() {
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            return Mono.just(1);
+        }).expectNext(1).expectComplete().verify(Duration.ofSeconds(10));
+        dev.boltflow.core.onion.BlindedPayments.PaymentPath through = dev.boltflow.core.onion.BlindedPayments.create(
+                List.of(new dev.boltflow.core.onion.BlindedPayments.IntermediateHop(w[0].payee.nodeId(), 0x0000010000020003L,
+                        new dev.boltflow.core.onion.EncryptedDataTlv.PaymentRelay(40, 1_000, 1_000), 1, Long.MAX_VALUE)),
+                new dev.boltflow.core.onion.BlindedPayments.Recipient(w[0].payer.nodeId(), Bytes.fromHex("01"), 1,
+                        Long.MAX_VALUE, 18, BLOCK_HEIGHT + 1_000), random);
+        IncomingPayment relayed = new IncomingPayment(Bytes32.random(random), AMOUNT, BLOCK_HEIGHT + 100,
+                through.path().firstPathKey(), through.path().hops().get(0).encryptedRecipientData());
+        PaymentDecision.Reject r = (PaymentDecision.Reject) w[0].service.acceptPayment(relayed).block(Duration.ofSeconds(10));
+        assertEquals(PaymentDecision.Reason.NOT_FOR_US, r.reason());
+        assertEquals("the blinded data names a next hop", r.detail());
+    }
+
+    /**
+     * A store whose lookup by payment hash answers with the invoice as it was, then lets
+     * {@code meanwhile} change it before the payment is recorded: what a concurrent payment, the
+     * expiry or a delinvoice does between acceptPayment's checks and its markPaid.
+     */
+    private static UnaryOperator<InvoiceStore> changedAfterLookup(java.util.function.Consumer<StoredInvoice> meanwhile) {
+        return real -> (InvoiceStore) java.lang.reflect.Proxy.newProxyInstance(InvoiceStore.class.getClassLoader(),
+                new Class<?>[] {InvoiceStore.class}, (proxy, m, args) -> {
+                    try {
+                        Object r = m.invoke(real, args);
+                        if (m.getName().equals("findByPaymentHash")) {
+                            return ((Mono<?>) r).doOnNext(i -> meanwhile.accept((StoredInvoice) i));
+                        }
+                        return r;
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /** What acceptPayment answers, and the send sees, when the invoice changed after it was looked up. */
+    private PaymentDecision.Reject payAfterAChange(java.util.function.BiConsumer<InvoiceStore, StoredInvoice> change) {
+        World[] w = holder();
+        PaymentDecision[] decision = new PaymentDecision[1];
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World(false, true, m -> m, s -> s, changedAfterLookup(i -> change.accept(w[0].store, i)));
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "raced"));
+        })
+                .expectSubscription()
+                .then(() -> decision[0] = w[0].pay(storedInvoice(w[0], "raced"), AMOUNT))
+                .expectNoEvent(Duration.ofSeconds(1)) // the send is not woken by a payment that was refused
+                .thenCancel()
+                .verify(Duration.ofSeconds(10));
+        assertEquals(List.of(), w[0].metrics.paid, "no payment settled by us");
+        return (PaymentDecision.Reject) decision[0];
+    }
+
+    @Test
+    void a_payment_that_loses_the_race_to_another_is_already_paid() {
+        PaymentDecision.Reject r = payAfterAChange((store, i) ->
+                store.markPaid(i.paymentHash(), i.amountMsat(), EPOCH.getEpochSecond()).block());
+        assertEquals(PaymentDecision.Reason.ALREADY_PAID, r.reason());
+        assertEquals("already paid", r.detail());
+    }
+
+    @Test
+    void a_payment_that_loses_the_race_to_the_expiry_is_expired() {
+        PaymentDecision.Reject r = payAfterAChange((store, i) -> store.expire(i.paymentHash(), i.expiresAt()).block());
+        assertEquals(PaymentDecision.Reason.EXPIRED, r.reason());
+        assertEquals("expired", r.detail());
+    }
+
+    @Test
+    void a_payment_that_loses_the_race_to_a_delinvoice_is_unknown() {
+        PaymentDecision.Reject r = payAfterAChange((store, i) -> store.delete(i.label(), InvoiceStatus.UNPAID).block());
+        assertEquals(PaymentDecision.Reason.UNKNOWN_INVOICE, r.reason());
+        assertEquals("deleted", r.detail());
     }
 
     private static PaymentDecision.Reason reason(PaymentDecision d) {
