@@ -329,7 +329,10 @@ public abstract class InvoiceStoreContract {
         StoredInvoice a = create(invoice("a", NOW));
 
         StepVerifier.create(store.markPaid(a.paymentHash(), 1_000, NOW))
-                .expectNext(new MarkPaidOutcome.Expired(a))
+                .assertNext(o -> {
+                    assertEquals(new MarkPaidOutcome.Expired(a), o);
+                    assertEquals(Optional.of(a), o.invoice(), "the invoice as it is, unpayable");
+                })
                 .expectComplete().verify(TIMEOUT);
         assertEquals(a, store.findByLabel("a").block(TIMEOUT));
 
@@ -636,6 +639,16 @@ public abstract class InvoiceStoreContract {
 
         StepVerifier.create(store.nextPaidAfter(0)).expectNext(a).expectComplete().verify(TIMEOUT);
         StepVerifier.create(store.nextPaidAfter(1)).expectNext(b).expectComplete().verify(TIMEOUT);
+    }
+
+    @Test
+    void nextPaidAfter_negativeIndex_isRefused() {
+        StepVerifier.create(store.nextPaidAfter(-1))
+                .expectErrorSatisfies(e -> {
+                    assertInstanceOf(IllegalArgumentException.class, e);
+                    assertEquals("lastpay_index must not be negative", e.getMessage());
+                })
+                .verify(TIMEOUT);
     }
 
     @Test
