@@ -45,12 +45,17 @@ class InvoiceRequestRecordsTest {
         assertEquals(r.invreqId().toHex(), m.get("invreq_id"));
         assertEquals("rent", m.get("label"));
         assertEquals(m, r.toListEntry(), "no outcome yet");
+        dev.boltflow.core.crypto.PublicKey payee = dev.boltflow.core.crypto.PrivateKey.random(RANDOM).publicKey();
         PayerOutcome outcome = new PayerOutcome(PayerOutcome.Status.REFUSED, Bytes32.ZERO, OptionalLong.of(5_000),
-                Optional.empty(), "invoice_amount (170): too little", 1_800_000_000L);
+                Optional.of(payee), "invoice_amount (170): too little", 1_800_000_000L);
         Map<String, Object> entry = r.withOutcome(outcome).toListEntry();
         assertEquals(outcome.toMap(), entry.get("last_outcome"));
         assertEquals(Map.of("status", "refused", "payment_hash", Bytes32.ZERO.toHex(), "amount_msat", 5_000L,
-                "detail", "invoice_amount (170): too little", "at", 1_800_000_000L), outcome.toMap());
+                "invoice_node_id", payee.toHex(), "detail", "invoice_amount (170): too little", "at", 1_800_000_000L),
+                outcome.toMap());
+        assertEquals(Map.of("status", "paying", "payment_hash", Bytes32.ZERO.toHex(), "at", 7L),
+                new PayerOutcome(PayerOutcome.Status.PAYING, Bytes32.ZERO, OptionalLong.empty(), Optional.empty(), "", 7)
+                        .toMap(), "no detail while paying");
         assertFalse(new OurInvoiceRequest(r.invreqId(), r.bolt12(), r.metadata(), Optional.empty(), true, true, false)
                 .toMap().containsKey("label"));
     }

@@ -396,4 +396,32 @@ class PayerEdgesTest {
         assertFalse(printed.contains(preimage.toHex()));
         assertTrue(printed.contains("preimage=<redacted>, amountMsat=5000"), printed);
     }
+
+    /** The optional fields a request may carry are written when given: offer_issuer and offer_absolute_expiry. */
+    @Test
+    void the_issuer_and_the_absolute_expiry_are_written_when_given() {
+        World w = new World(invoice -> Mono.just(Bytes32.ZERO));
+        OurInvoiceRequest plain = w.request(Payer.Params.of(5_000, "plain"));
+        InvoiceRequest none = InvoiceRequest.decode(plain.bolt12());
+        assertEquals(Optional.empty(), none.offerIssuer());
+        assertTrue(none.offerAbsoluteExpiry().isEmpty());
+        Payer.Params p = new Payer.Params(5_000, "full", Optional.of("ACME"), Optional.empty(),
+                java.util.OptionalLong.empty(), true, true).withAbsoluteExpiry(EPOCH.getEpochSecond() + 600);
+        InvoiceRequest full = InvoiceRequest.decode(w.request(p).bolt12());
+        assertEquals(Optional.of("ACME"), full.offerIssuer());
+        assertEquals(EPOCH.getEpochSecond() + 600, full.offerAbsoluteExpiry().getAsLong());
+    }
+
+    /** The in-process payment sender turns a refused HTLC into an error naming the payee's reason. */
+    @Test
+    void a_direct_payment_refused_by_the_payee_fails_with_its_reason() {
+        World w = new World(invoice -> Mono.just(Bytes32.ZERO));
+        OurInvoiceRequest a = w.request(Payer.Params.of(5_000, "a"));
+        dev.boltflow.core.sendinvoice.PaymentDecision.Reject no = new dev.boltflow.core.sendinvoice.PaymentDecision.Reject(
+                dev.boltflow.core.sendinvoice.PaymentDecision.Reason.EXPIRED, "expired at 1");
+        reactor.test.StepVerifier.create(new dev.boltflow.core.payer.memory.DirectPaymentSender(htlc -> Mono.just(no),
+                        BLOCK_HEIGHT).pay(w.invoice(a, 5_000)))
+                .expectErrorSatisfies(e -> assertEquals("payment refused: " + no, e.getMessage()))
+                .verify(java.time.Duration.ofSeconds(10));
+    }
 }
