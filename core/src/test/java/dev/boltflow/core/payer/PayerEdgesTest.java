@@ -128,8 +128,13 @@ class PayerEdgesTest {
 
         /** A correct invoice for {@code ours} (for {@code amount}), signed by the payee. */
         Invoice invoice(OurInvoiceRequest ours, long amount) {
+            return invoice(ours, amount, List.of());
+        }
+
+        /** As above, paid over {@code hops} before the payee. */
+        Invoice invoice(OurInvoiceRequest ours, long amount, List<BlindedPayments.IntermediateHop> hops) {
             InvoiceRequest invreq = InvoiceRequest.decode(ours.bolt12());
-            BlindedPayments.PaymentPath path = BlindedPayments.create(List.of(), new BlindedPayments.Recipient(
+            BlindedPayments.PaymentPath path = BlindedPayments.create(hops, new BlindedPayments.Recipient(
                     payeeKey.publicKey(), Bytes.fromHex("01"), 1, 2 * amount, 18, BLOCK_HEIGHT + 2016), random);
             return payeeSigner.sign(InvoiceBuilder.forRequest(invreq)
                     .createdAt(EPOCH.getEpochSecond())
@@ -423,5 +428,51 @@ class PayerEdgesTest {
                         BLOCK_HEIGHT).pay(w.invoice(a, 5_000)))
                 .expectErrorSatisfies(e -> assertEquals("payment refused: " + no, e.getMessage()))
                 .verify(java.time.Duration.ofSeconds(10));
+    }
+
+    /** The in-process sender can only pay a path that ends at its first node; a longer one is refused before any HTLC. */
+    @Test
+    void a_direct_payment_over_a_longer_path_is_refused() {
+        World w = new World(invoice -> Mono.just(Bytes32.ZERO));
+        OurInvoiceRequest a = w.request(Payer.Params.of(5_000, "a"));
+        Invoice twoHops = w.invoice(a, 5_000, List.of(new BlindedPayments.IntermediateHop(w.introKey.publicKey(),
+                0x0000010000020003L, new dev.boltflow.core.onion.EncryptedDataTlv.PaymentRelay(40, 1_000, 1_000), 1,
+                Long.MAX_VALUE)));
+        AtomicInteger htlcs = new AtomicInteger();
+        reactor.test.StepVerifier.create(new dev.boltflow.core.payer.memory.DirectPaymentSender(htlc -> {
+                    htlcs.incrementAndGet();
+                    return Mono.empty();
+                }, BLOCK_HEIGHT).pay(twoHops))
+                .expectErrorSatisfies(e -> assertEquals("a direct payment needs a one-hop path, this one has 2", e.getMessage()))
+                .verify(java.time.Duration.ofSeconds(10));
+        assertEquals(0, htlcs.get());
+    }
+
+    /** An invoice without a reply_path that must be refused is refused all the same, with nowhere to answer. */
+    @Test
+    void a_refused_invoice_without_a_reply_path_gets_no_answer() {
+        World w = new World(invoice -> Mono.just(Bytes32.ZERO));
+        OurInvoiceRequest a = w.request(Payer.Params.of(5_000, "a"));
+        BlindedPath path = InvoiceRequest.decode(a.bolt12()).invreqPaths().orElseThrow().get(0);
+        w.payeeNode.send(new OnionMessages.Destination.Path(path),
+                OnionMessagePayload.ofInvoice(w.invoice(a, 4_000).tlvBytes())).block();
+        assertEquals(1, w.metrics.refused.get());
+        assertEquals(PayerOutcome.Status.REFUSED, w.stored(a).lastOutcome().orElseThrow().status());
+        assertEquals(List.of(), warnings());
+    }
+
+    /** After dispose no queued payment starts: with one payment at a time, the one waiting behind it never runs. */
+    @Test
+    void after_dispose_no_queued_payment_starts() {
+        Sinks.Empty<Void> release = Sinks.empty();
+        AtomicInteger started = new AtomicInteger();
+        World w = new World(paysAt(release, started), new Payer.Limits(16, 4, 1, 4), s -> s);
+        OurInvoiceRequest a = w.request(Payer.Params.of(5_000, "a").multiUse());
+        w.deliver(a, w.invoice(a, 5_000));
+        w.deliver(a, w.invoice(a, 5_000)); // waits behind the first
+        assertEquals(1, started.get());
+        w.payer.dispose();
+        release.tryEmitEmpty();
+        assertEquals(1, started.get(), "the waiting payment never started");
     }
 }
