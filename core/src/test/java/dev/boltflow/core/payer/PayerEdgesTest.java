@@ -461,18 +461,29 @@ class PayerEdgesTest {
         assertEquals(List.of(), warnings());
     }
 
-    /** After dispose no queued payment starts: with one payment at a time, the one waiting behind it never runs. */
+    /**
+     * One request, payments released one by one: the third invoice arrives while the second is being
+     * paid (the first done) and still waits behind it: a request's lane lasts while it holds a payment.
+     */
     @Test
-    void after_dispose_no_queued_payment_starts() {
-        Sinks.Empty<Void> release = Sinks.empty();
-        AtomicInteger started = new AtomicInteger();
-        World w = new World(paysAt(release, started), new Payer.Limits(16, 4, 1, 4), s -> s);
+    void a_request_keeps_paying_one_at_a_time_while_its_lane_drains() {
+        List<Sinks.Empty<Void>> held = new CopyOnWriteArrayList<>();
+        World w = new World(invoice -> {
+            Sinks.Empty<Void> release = Sinks.empty();
+            held.add(release);
+            return release.asMono().then(Mono.fromSupplier(() -> Bytes32.ZERO));
+        });
         OurInvoiceRequest a = w.request(Payer.Params.of(5_000, "a").multiUse());
         w.deliver(a, w.invoice(a, 5_000));
-        w.deliver(a, w.invoice(a, 5_000)); // waits behind the first
-        assertEquals(1, started.get());
-        w.payer.dispose();
-        release.tryEmitEmpty();
-        assertEquals(1, started.get(), "the waiting payment never started");
+        w.deliver(a, w.invoice(a, 5_000));
+        assertEquals(1, held.size(), "the second waits behind the first");
+        held.get(0).tryEmitEmpty();
+        assertEquals(2, held.size(), "the second runs once the first is paid");
+        w.deliver(a, w.invoice(a, 5_000));
+        assertEquals(2, held.size(), "the third waits behind the second");
+        held.get(1).tryEmitEmpty();
+        assertEquals(3, held.size());
+        held.get(2).tryEmitEmpty();
+        assertEquals(3, w.metrics.paid.get());
     }
 }
