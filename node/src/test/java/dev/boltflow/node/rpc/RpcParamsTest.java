@@ -162,5 +162,10 @@ class RpcParamsTest {
         assertFalse(params("[\"lnr1\", \"lbl\", 1, 2, false]").bool("quantity"));
         assertEquals(OptionalLong.of(5_000_000L), params("[\"lnr1\", \"lbl\", \"5000sat\"]").optionalMsat("amount_msat"));
         assertEquals(OptionalLong.empty(), params("[]").optionalMsat("amount_msat"));
+        RpcParams zeros = params("[\"lnr1\", \"lbl\", 0, 0, \"true\"]");
+        assertEquals(0, zeros.u64("amount_msat"));
+        assertEquals(0, zeros.u32("timeout"));
+        assertTrue(zeros.bool("quantity"), "the word true");
+        assertEquals(Optional.of(false), params("[\"lnr1\", \"lbl\", 1, 2, false]").optionalBool("quantity"));
     }
 }
