@@ -110,11 +110,6 @@ public record InvoiceListQuery(
         return invoice.updatedIndex().isPresent() && invoice.updatedIndex().getAsLong() >= start;
     }
 
-    /** The position of {@code invoice} in this query's order (its created or updated index). */
-    public long orderKey(StoredInvoice invoice) {
-        return index == ListIndex.CREATED ? invoice.createdIndex() : invoice.updatedIndex().orElse(0);
-    }
-
     private InvoiceListQuery with(Optional<String> l, Optional<String> i, Optional<Bytes32> h, Optional<Bytes32> o) {
         return new InvoiceListQuery(l, i, h, o, index, start, limit);
     }

@@ -218,9 +218,10 @@ public final class InvoiceRequestValidator {
                 if (type == INVREQ_CHAIN) {
                     return READER + "MUST reject if invreq_chain is not a supported chain";
                 }
-                return READER + "Requirements for Invoice Requests";
+                break;
             default:
-                return READER + "Requirements for Invoice Requests";
+                break;
         }
+        return READER + "Requirements for Invoice Requests";
     }
 }

@@ -287,7 +287,12 @@ class PayerTest {
             return Optional.empty();
         });
         OurInvoiceRequest a = w.payer.createInvoiceRequest(Payer.Params.of(5_000, "a")).block();
-        var sendA = w.payee.send(SendInvoiceRequest.of(a.bolt12(), "a")).toFuture();
+        java.util.concurrent.CompletableFuture<dev.boltflow.core.sendinvoice.SendInvoiceResult> sendA;
+        try (dev.boltflow.core.testing.CapturedLog log = new dev.boltflow.core.testing.CapturedLog(Payer.class)) {
+            sendA = w.payee.send(SendInvoiceRequest.of(a.bolt12(), "a")).toFuture();
+            assertEquals(List.of("handling an invoice failed: java.lang.IllegalStateException: policy bug"),
+                    log.lines(java.util.logging.Level.WARNING));
+        }
         assertFalse(sendA.isDone(), "the invoice whose check threw got no answer");
         OurInvoiceRequest b = w.payer.createInvoiceRequest(Payer.Params.of(6_000, "b")).block();
         var sendB = w.payee.send(SendInvoiceRequest.of(b.bolt12(), "b")).toFuture();

@@ -329,7 +329,10 @@ public abstract class InvoiceStoreContract {
         StoredInvoice a = create(invoice("a", NOW));
 
         StepVerifier.create(store.markPaid(a.paymentHash(), 1_000, NOW))
-                .expectNext(new MarkPaidOutcome.Expired(a))
+                .assertNext(o -> {
+                    assertEquals(new MarkPaidOutcome.Expired(a), o);
+                    assertEquals(Optional.of(a), o.invoice(), "the invoice as it is, unpayable");
+                })
                 .expectComplete().verify(TIMEOUT);
         assertEquals(a, store.findByLabel("a").block(TIMEOUT));
 
@@ -471,6 +474,34 @@ public abstract class InvoiceStoreContract {
     }
 
     @Test
+    void expireOne_dueUnpaidInvoice_isAnnounced() {
+        StoredInvoice a = create(invoice("a", NOW));
+        StepVerifier.create(store.changes().take(1))
+                .then(() -> {
+                    store.expire(a.paymentHash(), NOW).block(TIMEOUT);
+                    pay(create(invoice("b", LATER)), 1, NOW);
+                })
+                .assertNext(c -> {
+                    assertEquals(InvoiceChange.Kind.EXPIRED, c.kind());
+                    assertEquals("a", c.invoice().label());
+                })
+                .expectComplete().verify(TIMEOUT);
+    }
+
+    @Test
+    void markPaid_zeroAmountAtTimeZero_isRecordedAndNegativesAreRefused() {
+        StoredInvoice a = create(invoice("a", LATER));
+        // Whether an amount suffices is the caller's decision; the store only refuses negatives.
+        assertEquals(Optional.of(new InvoicePayment(1, 0, 0)), pay(a, 0, 0).payment());
+        StoredInvoice b = create(invoice("b", LATER));
+        StepVerifier.create(store.markPaid(b.paymentHash(), -1, NOW))
+                .expectError(IllegalArgumentException.class).verify(TIMEOUT);
+        StepVerifier.create(store.markPaid(b.paymentHash(), 1, -1))
+                .expectError(IllegalArgumentException.class).verify(TIMEOUT);
+        assertEquals(InvoiceStatus.UNPAID, store.findByLabel("b").block(TIMEOUT).status());
+    }
+
+    @Test
     void expireOneAndMarkPaid_racing_leaveTheInvoiceEitherPaidOrExpired() throws Exception {
         for (int round = 0; round < 10; round++) {
             StoredInvoice s = create(invoice("race-" + round, NOW + 10));
@@ -608,6 +639,16 @@ public abstract class InvoiceStoreContract {
 
         StepVerifier.create(store.nextPaidAfter(0)).expectNext(a).expectComplete().verify(TIMEOUT);
         StepVerifier.create(store.nextPaidAfter(1)).expectNext(b).expectComplete().verify(TIMEOUT);
+    }
+
+    @Test
+    void nextPaidAfter_negativeIndex_isRefused() {
+        StepVerifier.create(store.nextPaidAfter(-1))
+                .expectErrorSatisfies(e -> {
+                    assertInstanceOf(IllegalArgumentException.class, e);
+                    assertEquals("lastpay_index must not be negative", e.getMessage());
+                })
+                .verify(TIMEOUT);
     }
 
     @Test

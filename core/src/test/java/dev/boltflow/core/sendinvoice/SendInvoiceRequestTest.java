@@ -67,6 +67,7 @@ class SendInvoiceRequestTest {
     @Test
     void label_is_text_without_nul_of_at_most_1024_bytes() {
         assertInvalid("label", () -> SendInvoiceRequest.of(INVREQ, "a\0b"));
+        assertInvalid("label", () -> SendInvoiceRequest.of(INVREQ, "\0b"));
         assertInvalid("label", () -> SendInvoiceRequest.of(INVREQ, "x".repeat(1025)));
         assertInvalid("label", () -> SendInvoiceRequest.of(INVREQ, "\u00e9".repeat(513))); // 1026 bytes of UTF-8
         assertInvalid("label", () -> SendInvoiceRequest.of(INVREQ, "lone \ud800 surrogate"));

@@ -23,6 +23,7 @@ import dev.boltflow.core.onion.OnionMessages;
 import dev.boltflow.core.onion.ReplyPaths;
 import dev.boltflow.core.sendinvoice.memory.InMemoryInvoiceStore;
 import dev.boltflow.core.sendinvoice.memory.InMemoryOnionNetwork;
+import dev.boltflow.core.testing.CapturedLog;
 import dev.boltflow.core.testing.SchedulerClock;
 import dev.boltflow.core.tlv.TlvRecord;
 import dev.boltflow.core.tlv.TlvStream;
@@ -63,6 +64,8 @@ class SendInvoiceTest {
         final OnionMessenger delegate;
         final List<OnionMessages.Destination> attempts = new CopyOnWriteArrayList<>();
         final List<OnionMessages.Destination> reached = new CopyOnWriteArrayList<>();
+        /** Subscriptions to {@link #inbound()} open now. */
+        final AtomicInteger inboundSubscribers = new AtomicInteger();
 
         CountingMessenger(OnionMessenger delegate) {
             this.delegate = delegate;
@@ -86,7 +89,61 @@ class SendInvoiceTest {
 
         @Override
         public Flux<InboundOnionMessage> inbound() {
-            return delegate.inbound();
+            return delegate.inbound()
+                    .doOnSubscribe(x -> inboundSubscribers.incrementAndGet())
+                    .doFinally(x -> inboundSubscribers.decrementAndGet());
+        }
+    }
+
+    /** Every outcome a send reports, with its duration. */
+    static final class RecordingMetrics implements SendInvoiceMetrics {
+        final List<String> outcomes = new CopyOnWriteArrayList<>();
+        final AtomicInteger started = new AtomicInteger();
+        final List<Long> paid = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void started() {
+            started.incrementAndGet();
+        }
+
+        @Override
+        public void outcome(String outcome, long nanos) {
+            outcomes.add(outcome + " after " + Duration.ofNanos(nanos));
+        }
+
+        @Override
+        public void invoicePaid(long amountReceivedMsat) {
+            paid.add(amountReceivedMsat);
+        }
+    }
+
+    /** The scheduler's time, set back or forward by {@code skew} (as NTP may step a system clock). */
+    static final class SkewedClock extends java.time.Clock {
+        final SchedulerClock base;
+        final java.util.concurrent.atomic.AtomicLong skewMillis = new java.util.concurrent.atomic.AtomicLong();
+
+        SkewedClock(SchedulerClock base) {
+            this.base = base;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return base.getZone();
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException("UTC only");
+        }
+
+        @Override
+        public long millis() {
+            return base.millis() + skewMillis.get();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
         }
     }
 
@@ -102,6 +159,8 @@ class SendInvoiceTest {
         final InMemoryOnionNetwork.Node intro;
         final CountingMessenger messenger;
         final InMemoryInvoiceStore store = new InMemoryInvoiceStore();
+        final RecordingMetrics metrics = new RecordingMetrics();
+        final SkewedClock clock = new SkewedClock(new SchedulerClock(vts, EPOCH));
         final SendInvoice service;
         final List<InboundOnionMessage> payerInbox = new CopyOnWriteArrayList<>();
         final Disposable inbox;
@@ -113,14 +172,20 @@ class SendInvoiceTest {
         /** @param wrapMessenger, wrapSigner stand between the service and the payee's real ones */
         World(boolean payeeNoConnect, boolean introReachable, UnaryOperator<OnionMessenger> wrapMessenger,
                 UnaryOperator<NodeSigner> wrapSigner) {
+            this(payeeNoConnect, introReachable, wrapMessenger, wrapSigner, s -> s);
+        }
+
+        /** @param wrapStore stands between the service and the real in-memory store */
+        World(boolean payeeNoConnect, boolean introReachable, UnaryOperator<OnionMessenger> wrapMessenger,
+                UnaryOperator<NodeSigner> wrapSigner, UnaryOperator<InvoiceStore> wrapStore) {
             payee = net.addNode(payeeKey, true, payeeNoConnect);
             payer = net.addNode(payerKey, false, true);
             intro = net.addNode(introKey, introReachable, false);
             net.connect(intro.nodeId(), payer.nodeId());
             messenger = new CountingMessenger(wrapMessenger.apply(payee));
-            service = new SendInvoice(SendInvoiceConfig.defaults(ChainHashes.REGTEST), store, messenger,
+            service = new SendInvoice(SendInvoiceConfig.defaults(ChainHashes.REGTEST), wrapStore.apply(store), messenger,
                     wrapSigner.apply(new LocalNodeSigner(payeeKey, random)), () -> BLOCK_HEIGHT,
-                    new SchedulerClock(vts, EPOCH), vts, Schedulers.immediate(), random);
+                    clock, vts, Schedulers.immediate(), random, metrics);
             inbox = payer.inbound().subscribe(payerInbox::add);
         }
 
@@ -436,7 +501,10 @@ class SendInvoiceTest {
             return w[0].service.send(SendInvoiceRequest.of(invreq[0], "cancelled"));
         })
                 .expectSubscription()
-                .then(() -> assertEquals(1, w[0].service.waiters()))
+                .then(() -> {
+                    assertEquals(1, w[0].service.waiters());
+                    assertEquals(1, w[0].service.pending());
+                })
                 .thenCancel()
                 .verify(Duration.ofSeconds(10));
         assertEquals(0, w[0].service.waiters());
@@ -485,6 +553,17 @@ class SendInvoiceTest {
     @Test
     void invoice_error_on_a_path_we_never_made_is_ignored() {
         World[] w = holder();
+        CapturedLog log = new CapturedLog(SendInvoice.class);
+        try {
+            spoofedInvoiceErrors(w);
+        } finally {
+            log.close();
+        }
+        assertEquals(List.of("ignored an invoice_error that came on no path of ours",
+                "ignored an invoice_error on a reply path we are not waiting on"), log.lines(java.util.logging.Level.INFO));
+    }
+
+    private void spoofedInvoiceErrors(World[] w) {
         StepVerifier.withVirtualTime(() -> {
             w[0] = new World();
             return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "spoofed"));
@@ -537,11 +616,19 @@ class SendInvoiceTest {
             return w[0].service.send(SendInvoiceRequest.of(invreq[0], "stopping"));
         })
                 .expectSubscription()
-                .then(() -> assertEquals(1, w[0].service.waiters()))
+                .then(() -> {
+                    assertEquals(1, w[0].service.waiters());
+                    assertTrue(!w[0].service.isDisposed());
+                    assertEquals(1, w[0].messenger.inboundSubscribers.get(), "listening for invoice_errors");
+                })
                 .then(() -> w[0].service.dispose())
-                .expectErrorSatisfies(e -> assertEquals(-1, ((SendInvoiceException) e).code()))
+                .expectErrorSatisfies(e -> {
+                    assertEquals(-1, ((SendInvoiceException) e).code());
+                    assertEquals("sendinvoice stopped: the node is shutting down", e.getMessage());
+                })
                 .verify(Duration.ofSeconds(5));
         assertTrue(w[0].service.isDisposed());
+        assertEquals(0, w[0].messenger.inboundSubscribers.get(), "no longer listening to the messenger");
         assertEquals(0, w[0].service.waiters());
         assertEquals(0, w[0].service.pending());
         assertEquals(InvoiceStatus.UNPAID, w[0].stored("stopping"));
@@ -679,6 +766,18 @@ class SendInvoiceTest {
     void an_unparseable_invoice_error_is_1004_with_its_hex() {
         World[] w = holder();
         Bytes garbage = Bytes.fromHex("05ff00");
+        CapturedLog log = new CapturedLog(SendInvoice.class);
+        try {
+            unparseableInvoiceError(w, garbage);
+        } finally {
+            log.close();
+        }
+        List<String> lines = log.lines(java.util.logging.Level.INFO);
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("an invoice_error on our reply path does not decode: "), lines.toString());
+    }
+
+    private void unparseableInvoiceError(World[] w, Bytes garbage) {
         StepVerifier.withVirtualTime(() -> {
             w[0] = new World();
             return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "garbled"));
@@ -828,6 +927,297 @@ class SendInvoiceTest {
             storeThread.dispose();
             work.dispose();
         }
+    }
+
+    /** The invoice stored under {@code label}, as the payer received it. */
+    private static Invoice storedInvoice(World w, String label) {
+        return Invoice.decode(w.store.findByLabel(label).block().bolt12());
+    }
+
+    /**
+     * Metrics see one outcome per send, timed on the timer scheduler from the moment that send was
+     * subscribed to: sends started 5 s in, paid at 15 s, given up at 20 s, timed out at 95 s.
+     */
+    @Test
+    void metrics_report_each_outcome_with_its_duration_from_the_send() {
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            Duration late = Duration.ofSeconds(5);
+            return Flux.merge(
+                    Mono.delay(late, w[0].vts).then(w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "paid"))),
+                    Mono.delay(late, w[0].vts).then(w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "silence")))
+                            .onErrorResume(SendInvoiceException.class, e -> Mono.empty()),
+                    Mono.delay(late, w[0].vts).then(w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "given-up")))
+                            .take(Duration.ofSeconds(20), w[0].vts));
+        })
+                .expectSubscription()
+                .thenAwait(Duration.ofSeconds(15))
+                .then(() -> assertInstanceOf(PaymentDecision.Settle.class, w[0].pay(storedInvoice(w[0], "paid"), AMOUNT + 7)))
+                .assertNext(r -> assertEquals("paid", r.label()))
+                .thenAwait(TIMEOUT)
+                .expectComplete()
+                .verify(Duration.ofSeconds(10));
+        assertEquals(3, w[0].metrics.started.get());
+        assertEquals(List.of("paid after PT10S", "cancelled after PT15S", "1005 after PT1M30S"), w[0].metrics.outcomes);
+        assertEquals(List.of(AMOUNT + 7), w[0].metrics.paid);
+    }
+
+    /**
+     * The system clock is stepped back 10 s while the invoice is out: when the 90 s timer fires the
+     * invoice has 10 s left by the clock it is dated by, so the send waits for its real expiry (no
+     * 1005 while a payment can still be accepted), then ends with 1005 and the invoice expired.
+     */
+    @Test
+    void a_timer_that_fires_before_the_invoice_expires_by_the_clock_waits_for_the_expiry() {
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "set-back"));
+        })
+                .expectSubscription()
+                .then(() -> w[0].clock.skewMillis.set(-10_000))
+                .expectNoEvent(TIMEOUT.plusSeconds(10).minusNanos(1))
+                .then(() -> assertEquals(InvoiceStatus.UNPAID, w[0].stored("set-back")))
+                .thenAwait(Duration.ofNanos(1))
+                .expectErrorSatisfies(e -> assertEquals(1005, ((SendInvoiceException) e).code()))
+                .verify(Duration.ofSeconds(10));
+        assertEquals(InvoiceStatus.EXPIRED, w[0].stored("set-back"));
+    }
+
+    /** As above, and a payment in those last 10 s is accepted and ends the send paid. */
+    @Test
+    void a_payment_between_the_timer_and_the_expiry_by_the_clock_is_accepted() {
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "set-back"));
+        })
+                .expectSubscription()
+                .then(() -> w[0].clock.skewMillis.set(-10_000))
+                .thenAwait(TIMEOUT.plusSeconds(5))
+                .then(() -> assertInstanceOf(PaymentDecision.Settle.class, w[0].pay(storedInvoice(w[0], "set-back"), AMOUNT)))
+                .assertNext(r -> assertEquals(InvoiceStatus.PAID, r.status()))
+                .expectComplete()
+                .verify(Duration.ofSeconds(10));
+    }
+
+    /** A messenger that reaches and sends through {@code real}, except to the destinations named. */
+    private static UnaryOperator<OnionMessenger> failing(java.util.function.Function<OnionMessages.Destination,
+            Optional<OnionMessengerException>> reachFails, java.util.function.Function<OnionMessages.Destination,
+            Optional<OnionMessengerException>> sendFails) {
+        return real -> new OnionMessenger() {
+            @Override
+            public Mono<Void> reach(OnionMessages.Destination d) {
+                return reachFails.apply(d).<Mono<Void>>map(Mono::error).orElseGet(() -> real.reach(d));
+            }
+
+            @Override
+            public Mono<Void> send(OnionMessages.Destination d, OnionMessagePayload payload) {
+                return sendFails.apply(d).<Mono<Void>>map(Mono::error).orElseGet(() -> real.send(d, payload));
+            }
+
+            @Override
+            public Flux<InboundOnionMessage> inbound() {
+                return real.inbound();
+            }
+        };
+    }
+
+    private static java.util.function.Function<OnionMessages.Destination, Optional<OnionMessengerException>> failsFor(
+            java.util.Map<OnionMessages.Destination, OnionMessengerException> failures) {
+        return d -> Optional.ofNullable(failures.get(d));
+    }
+
+    /** 1003 names every destination's failure in order, and its cause is the last one. */
+    @Test
+    void unreachable_is_1003_naming_each_failure_with_the_last_as_cause() {
+        java.util.Map<OnionMessages.Destination, OnionMessengerException> failures = new java.util.HashMap<>();
+        OnionMessengerException busy = new OnionMessengerException(OnionMessengerException.Reason.BUSY, "first hop busy");
+        OnionMessengerException noRoute = new OnionMessengerException(OnionMessengerException.Reason.NO_ROUTE, "no route");
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World(false, true, failing(failsFor(failures), d -> Optional.empty()), s -> s);
+            List<BlindedPath> paths = twoPaths(w[0], random);
+            failures.put(new OnionMessages.Destination.Path(paths.get(0)), busy);
+            failures.put(new OnionMessages.Destination.Path(paths.get(1)), noRoute);
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(paths), "nowhere"));
+        })
+                .expectErrorSatisfies(e -> {
+                    assertEquals(1003, ((SendInvoiceException) e).code());
+                    assertEquals("Failed: could not route, could not connect: no reachable destination among 2:"
+                            + " first hop busy; no route", e.getMessage());
+                    assertTrue(e.getCause() == noRoute, "the last failure is the cause");
+                })
+                .verify(Duration.ofSeconds(10));
+        assertEquals(null, w[0].store.findByLabel("nowhere").block());
+    }
+
+    /**
+     * The first path cannot be reached; the second can, but handing the invoice to it fails: 1003
+     * over the one destination tried from there, and the invoice, already stored, stays payable.
+     */
+    @Test
+    void a_send_that_fails_after_the_reach_is_1003_and_the_invoice_stays_payable() {
+        java.util.Map<OnionMessages.Destination, OnionMessengerException> reachFailures = new java.util.HashMap<>();
+        java.util.Map<OnionMessages.Destination, OnionMessengerException> sendFailures = new java.util.HashMap<>();
+        OnionMessengerException dropped = new OnionMessengerException(OnionMessengerException.Reason.BUSY,
+                "connection lost");
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World(false, true, failing(failsFor(reachFailures), failsFor(sendFailures)), s -> s);
+            List<BlindedPath> paths = twoPaths(w[0], random);
+            reachFailures.put(new OnionMessages.Destination.Path(paths.get(0)),
+                    new OnionMessengerException(OnionMessengerException.Reason.NO_ROUTE, "no route"));
+            sendFailures.put(new OnionMessages.Destination.Path(paths.get(1)), dropped);
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(paths), "lost"));
+        })
+                .expectErrorSatisfies(e -> {
+                    assertEquals(1003, ((SendInvoiceException) e).code());
+                    assertEquals("Failed: could not route, could not connect: no reachable destination among 1:"
+                            + " connection lost", e.getMessage());
+                    assertTrue(e.getCause() == dropped);
+                })
+                .verify(Duration.ofSeconds(10));
+        assertEquals(InvoiceStatus.UNPAID, w[0].stored("lost"));
+        assertInstanceOf(PaymentDecision.Settle.class, w[0].pay(storedInvoice(w[0], "lost"), AMOUNT));
+    }
+
+    /**
+     * Three paths; the resend at half the timeout cannot be handed to the second (the next after the
+     * one used), so it goes to the third, not back to the first.
+     */
+    @Test
+    void the_resend_skips_a_path_that_fails_to_the_one_after_it() {
+        java.util.Map<OnionMessages.Destination, OnionMessengerException> sendFailures = new java.util.HashMap<>();
+        World[] w = holder();
+        List<OnionMessages.Destination> dests = new ArrayList<>();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World(false, true, failing(d -> Optional.empty(), failsFor(sendFailures)), s -> s);
+            List<BlindedPath> paths = new ArrayList<>(twoPaths(w[0], random));
+            paths.add(new ReplyPaths(w[0].payerKey).create(List.of(w[0].intro.nodeId()), Bytes.fromHex("03"), random));
+            paths.forEach(p -> dests.add(new OnionMessages.Destination.Path(p)));
+            sendFailures.put(dests.get(1), new OnionMessengerException(OnionMessengerException.Reason.BUSY, "busy"));
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(paths), "three-paths"));
+        })
+                .expectSubscription()
+                .thenAwait(TIMEOUT.dividedBy(2))
+                .then(() -> assertEquals(List.of(dests.get(0), dests.get(1), dests.get(2)), w[0].messenger.attempts))
+                .thenCancel()
+                .verify(Duration.ofSeconds(10));
+        assertEquals(2, w[0].payerInbox.size(), "the first copy and the resend arrived");
+    }
+
+    /** A store failure while storing is the catch-all -1, with the store's message and cause; nothing is sent. */
+    @Test
+    void a_store_failure_is_catch_all_with_its_message() {
+        InvoiceStoreException down = new InvoiceStoreException("database unavailable", null);
+        UnaryOperator<InvoiceStore> failingCreate = real -> (InvoiceStore) java.lang.reflect.Proxy.newProxyInstance(
+                InvoiceStore.class.getClassLoader(), new Class<?>[] {InvoiceStore.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("create")) {
+                        return Mono.error(down);
+                    }
+                    try {
+                        return m.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World(false, true, m -> m, s -> s, failingCreate);
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "unstored"));
+        })
+                .expectErrorSatisfies(e -> {
+                    assertEquals(-1, ((SendInvoiceException) e).code());
+                    assertEquals("database unavailable", e.getMessage());
+                    assertTrue(e.getCause() == down);
+                })
+                .verify(Duration.ofSeconds(10));
+        assertTrue(w[0].messenger.attempts.isEmpty(), "nothing sent");
+        assertEquals(0, w[0].service.pending());
+    }
+
+    /**
+     * An HTLC whose blinded data, decrypted by us, names a next hop (we are a relay on that path,
+     * not its recipient) is not for this use case.
+     */
+    @Test
+    void a_payment_over_a_path_where_we_relay_is_not_for_us() {
+        World[] w = holder();
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World();
+            return Mono.just(1);
+        }).expectNext(1).expectComplete().verify(Duration.ofSeconds(10));
+        dev.boltflow.core.onion.BlindedPayments.PaymentPath through = dev.boltflow.core.onion.BlindedPayments.create(
+                List.of(new dev.boltflow.core.onion.BlindedPayments.IntermediateHop(w[0].payee.nodeId(), 0x0000010000020003L,
+                        new dev.boltflow.core.onion.EncryptedDataTlv.PaymentRelay(40, 1_000, 1_000), 1, Long.MAX_VALUE)),
+                new dev.boltflow.core.onion.BlindedPayments.Recipient(w[0].payer.nodeId(), Bytes.fromHex("01"), 1,
+                        Long.MAX_VALUE, 18, BLOCK_HEIGHT + 1_000), random);
+        IncomingPayment relayed = new IncomingPayment(Bytes32.random(random), AMOUNT, BLOCK_HEIGHT + 100,
+                through.path().firstPathKey(), through.path().hops().get(0).encryptedRecipientData());
+        PaymentDecision.Reject r = (PaymentDecision.Reject) w[0].service.acceptPayment(relayed).block(Duration.ofSeconds(10));
+        assertEquals(PaymentDecision.Reason.NOT_FOR_US, r.reason());
+        assertEquals("the blinded data names a next hop", r.detail());
+    }
+
+    /**
+     * A store whose lookup by payment hash answers with the invoice as it was, then lets
+     * {@code meanwhile} change it before the payment is recorded: what a concurrent payment, the
+     * expiry or a delinvoice does between acceptPayment's checks and its markPaid.
+     */
+    private static UnaryOperator<InvoiceStore> changedAfterLookup(java.util.function.Consumer<StoredInvoice> meanwhile) {
+        return real -> (InvoiceStore) java.lang.reflect.Proxy.newProxyInstance(InvoiceStore.class.getClassLoader(),
+                new Class<?>[] {InvoiceStore.class}, (proxy, m, args) -> {
+                    try {
+                        Object r = m.invoke(real, args);
+                        if (m.getName().equals("findByPaymentHash")) {
+                            return ((Mono<?>) r).doOnNext(i -> meanwhile.accept((StoredInvoice) i));
+                        }
+                        return r;
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    /** What acceptPayment answers, and the send sees, when the invoice changed after it was looked up. */
+    private PaymentDecision.Reject payAfterAChange(java.util.function.BiConsumer<InvoiceStore, StoredInvoice> change) {
+        World[] w = holder();
+        PaymentDecision[] decision = new PaymentDecision[1];
+        StepVerifier.withVirtualTime(() -> {
+            w[0] = new World(false, true, m -> m, s -> s, changedAfterLookup(i -> change.accept(w[0].store, i)));
+            return w[0].service.send(SendInvoiceRequest.of(w[0].invreq(), "raced"));
+        })
+                .expectSubscription()
+                .then(() -> decision[0] = w[0].pay(storedInvoice(w[0], "raced"), AMOUNT))
+                .expectNoEvent(Duration.ofSeconds(1)) // the send is not woken by a payment that was refused
+                .thenCancel()
+                .verify(Duration.ofSeconds(10));
+        assertEquals(List.of(), w[0].metrics.paid, "no payment settled by us");
+        return (PaymentDecision.Reject) decision[0];
+    }
+
+    @Test
+    void a_payment_that_loses_the_race_to_another_is_already_paid() {
+        PaymentDecision.Reject r = payAfterAChange((store, i) ->
+                store.markPaid(i.paymentHash(), i.amountMsat(), EPOCH.getEpochSecond()).block());
+        assertEquals(PaymentDecision.Reason.ALREADY_PAID, r.reason());
+        assertEquals("already paid", r.detail());
+    }
+
+    @Test
+    void a_payment_that_loses_the_race_to_the_expiry_is_expired() {
+        PaymentDecision.Reject r = payAfterAChange((store, i) -> store.expire(i.paymentHash(), i.expiresAt()).block());
+        assertEquals(PaymentDecision.Reason.EXPIRED, r.reason());
+        assertEquals("expired", r.detail());
+    }
+
+    @Test
+    void a_payment_that_loses_the_race_to_a_delinvoice_is_unknown() {
+        PaymentDecision.Reject r = payAfterAChange((store, i) -> store.delete(i.label(), InvoiceStatus.UNPAID).block());
+        assertEquals(PaymentDecision.Reason.UNKNOWN_INVOICE, r.reason());
+        assertEquals("deleted", r.detail());
     }
 
     private static PaymentDecision.Reason reason(PaymentDecision d) {

@@ -136,4 +136,36 @@ class RpcParamsTest {
         JsonNode v = params("{\"label\":{\"x\":[1]}}").raw("label").orElseThrow();
         assertEquals(1, v.get("x").get(0).asInt());
     }
+
+    /** As many positional params as declared is fine; each typed getter at its edges, as Core Lightning's params take them. */
+    @Test
+    void typedGetters_acceptTheirWholeRangeAndRefuseOneBeyond() {
+        RpcParams all = params("[\"lnr1\", 2024, \"18446744073709551615\", 4294967295, true]");
+        assertTrue(all.has("invreq"));
+        assertEquals("2024", all.label("label"), "a number is a label too");
+        assertEquals(-1L, all.u64("amount_msat"), "2^64-1, unsigned");
+        assertEquals(OptionalLong.of(-1L), all.optionalU64("amount_msat"));
+        assertEquals(OptionalLong.empty(), params("[]").optionalU64("amount_msat"));
+        assertEquals(4294967295L, all.u32("timeout"));
+        assertTrue(all.bool("quantity"));
+        assertEquals(Optional.of(true), all.optionalBool("quantity"));
+        assertEquals(Optional.empty(), params("[]").optionalBool("quantity"));
+        assertEquals("RpcParams[invreq, label, amount_msat, timeout, quantity]", all.toString());
+
+        RpcParams beyond = params("[{}, \"x\", \"18446744073709551616\", 4294967296, \"yes\"]");
+        assertEquals("lbl", params("[\"lnr1\", \"lbl\"]").label("label"));
+        invalid(() -> beyond.label("invreq"));
+        invalid(() -> beyond.u64("amount_msat"));
+        invalid(() -> beyond.u32("timeout"));
+        invalid(() -> beyond.bool("quantity"));
+        assertFalse(params("[\"lnr1\", \"lbl\", 1, 2, \"false\"]").bool("quantity"));
+        assertFalse(params("[\"lnr1\", \"lbl\", 1, 2, false]").bool("quantity"));
+        assertEquals(OptionalLong.of(5_000_000L), params("[\"lnr1\", \"lbl\", \"5000sat\"]").optionalMsat("amount_msat"));
+        assertEquals(OptionalLong.empty(), params("[]").optionalMsat("amount_msat"));
+        RpcParams zeros = params("[\"lnr1\", \"lbl\", 0, 0, \"true\"]");
+        assertEquals(0, zeros.u64("amount_msat"));
+        assertEquals(0, zeros.u32("timeout"));
+        assertTrue(zeros.bool("quantity"), "the word true");
+        assertEquals(Optional.of(false), params("[\"lnr1\", \"lbl\", 1, 2, false]").optionalBool("quantity"));
+    }
 }

@@ -81,4 +81,19 @@ class InMemoryNetworkViewTest {
         assertThrows(IllegalArgumentException.class, () -> new NetworkView.Address(" ", 1));
         assertEquals("[::1]:9735", new NetworkView.Address("::1", 9735).toString());
     }
+
+    /** Every change returns the view, so a test network is written as one chain of calls. */
+    @Test
+    void changes_chain() {
+        InMemoryNetworkView same = view.addNode(a, List.of(), Features.EMPTY)
+                .addNode(b, List.of(), Optional.empty())
+                .addLink(a, b).addLink(b, c)
+                .removeLink(b, c)
+                .removeNode(b);
+        assertTrue(same == view);
+        assertEquals(java.util.Set.of(b), view.links(a));
+        assertEquals(java.util.Set.of(), view.links(c));
+        assertEquals(Optional.empty(), view.node(b));
+        assertEquals("InMemoryNetworkView[1 nodes]", view.toString());
+    }
 }

@@ -10,6 +10,7 @@ import dev.boltflow.core.onion.BlindedPath;
 import dev.boltflow.core.onion.OnionMessagePayload;
 import dev.boltflow.core.onion.OnionMessages;
 import dev.boltflow.core.onion.ReplyPaths;
+import dev.boltflow.core.onion.SciddirOrPubkey;
 import dev.boltflow.core.sendinvoice.OnionMessengerException;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -92,5 +93,24 @@ class InMemoryOnionNetworkTest {
         alice.send(new OnionMessages.Destination.Path(path), hello).block();
         assertEquals(0, net.delivered());
         assertEquals(1, net.dropped());
+    }
+
+    /** The in-memory network resolves no short channel ids: such an introduction node is refused, both to reach and to send. */
+    @Test
+    void a_path_introduced_by_a_short_channel_id_is_an_invalid_destination() {
+        BlindedPath byKey = new ReplyPaths(carolKey).create(List.of(bob.nodeId()), Bytes.fromHex("01"), random);
+        BlindedPath byScid = new BlindedPath(new SciddirOrPubkey.Sciddir(0, 0x0000010000020003L), byKey.firstPathKey(),
+                byKey.hops());
+        OnionMessages.Destination d = new OnionMessages.Destination.Path(byScid);
+        StepVerifier.create(alice.reach(d))
+                .expectErrorSatisfies(e -> {
+                    assertEquals(OnionMessengerException.Reason.INVALID_DESTINATION, ((OnionMessengerException) e).reason());
+                    assertEquals("introduction node given as a short channel id", e.getMessage());
+                })
+                .verify(WAIT);
+        StepVerifier.create(alice.send(d, hello))
+                .expectErrorSatisfies(e -> assertEquals(OnionMessengerException.Reason.INVALID_DESTINATION,
+                        ((OnionMessengerException) e).reason()))
+                .verify(WAIT);
     }
 }
