@@ -223,4 +223,11 @@ class BlindedPaymentsTest {
             assertEquals(OnionException.Reason.INVALID_PAYMENT_PARAMETERS, e.reason());
         }
     }
+    @Test
+    void recipient_printsItsBounds_notItsPathId() {
+        String s = recipient().toString();
+        assertEquals("Recipient[" + US.publicKey() + ", path_id=<32B>, htlc=[1000,2000000], minFinalCltvExpiryDelta=18,"
+                + " maxCltvExpiry=800000]", s);
+        assertFalse(s.contains(PATH_ID.toHex()));
+    }
 }

@@ -316,6 +316,23 @@ class OnionMessagesTest {
         assertEquals("Outgoing[to=" + out.firstHop() + ", pathKey=" + out.pathKey() + ", packet=1366B]", out.toString());
     }
 
+    /** Hops of our own in front of someone's blinded path are blinded with a fresh e_0 of ours. */
+    @Test
+    void ourHops_thenTheirPath_reachTheirRecipient() {
+        ReplyPaths alices = new ReplyPaths(ALICE);
+        Bytes context = Bytes.fromHex("c0ffee");
+        BlindedPath path = alices.create(List.of(), context, 0, key(4, 4));
+        OnionMessages.Outgoing out = OnionMessages.build(SENDER, List.of(BOB.publicKey()), OnionMessages.Destination.path(path),
+                OnionMessagePayload.ofInvoice(INVOICE), new SecureRandom());
+        assertEquals(new NextHop.Node(BOB.publicKey()), out.firstHop());
+        PeelResult.Forward f = assertInstanceOf(PeelResult.Forward.class, peelFirst(out, BOB));
+        assertEquals(new NextHop.Node(ALICE.publicKey()), f.next());
+        PeelResult.Deliver d = assertInstanceOf(PeelResult.Deliver.class,
+                OnionMessages.peel(ALICE, f.nextPathKey(), f.nextPacket()));
+        assertEquals(Optional.of(INVOICE), d.payload().invoice());
+        assertTrue(alices.recognise(d.pathId().orElseThrow(), context));
+    }
+
     private static void assertReason(OnionException.Reason reason, Runnable r) {
         OnionException e = assertThrows(OnionException.class, r::run);
         assertEquals(reason, e.reason(), e.getMessage());

@@ -30,6 +30,8 @@ class SphinxTest {
         Sphinx.Peeled atB = Sphinx.peel(B, atA.nextPacket().orElseThrow(), HASH);
         assertEquals(Bytes.fromHex("0401ff"), atB.payload());
         assertTrue(atB.isFinal());
+        assertEquals("Peeled[payload=5B, forward]", atA.toString());
+        assertEquals("Peeled[payload=3B, final]", atB.toString());
         assertThrows(AuthenticationException.class, () -> Sphinx.peel(A, onion, Bytes.fromHex("34".repeat(32))));
     }
 
