@@ -69,5 +69,20 @@ class KeysAndPreimagesTest extends OnEachSecp256k1Provider {
         assertEquals(sig.bytes().toHex(), sig.toString());
         assertEquals(128, sig.toString().length());
         assertTrue(Ecdsa.verify(scalar(5).publicKey(), hash, sig));
+        assertFalse(Ecdsa.verify(scalar(6).publicKey(), hash, sig));
+        assertFalse(Ecdsa.verify(scalar(5).publicKey(), Ecdsa.doubleSha256(new byte[] {1, 2, 4}, 0, 3), sig));
+    }
+
+    /** BOLT 7 signs SHA256(SHA256(the message from its fourth field on)): a range of the bytes. */
+    @Test
+    void doubleSha256_ofARange_hashesOnlyThoseBytes_twice() {
+        byte[] message = {9, 9, 1, 2, 3, 9};
+        assertEquals(Bytes32.wrap(Hashes.sha256(Hashes.sha256(new byte[] {1, 2, 3}))), Ecdsa.doubleSha256(message, 2, 5));
+    }
+
+    @Test
+    void distinctKeys_areNotEqual() {
+        assertNotEquals(scalar(5).publicKey(), scalar(7).publicKey());
+        assertEquals(scalar(5).publicKey(), PublicKey.fromHex(scalar(5).publicKey().toHex()));
     }
 }
