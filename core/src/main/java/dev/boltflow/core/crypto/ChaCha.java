@@ -1,32 +1,15 @@
 package dev.boltflow.core.crypto;
 
 import org.bouncycastle.crypto.InvalidCipherTextException;
-import org.bouncycastle.crypto.engines.ChaCha7539Engine;
 import org.bouncycastle.crypto.modes.ChaCha20Poly1305;
 import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
-import org.bouncycastle.crypto.params.ParametersWithIV;
 
 /** ChaCha20 (RFC 8439, 96-bit nonce) and ChaCha20-Poly1305 on BouncyCastle. */
 public final class ChaCha {
     public static final int TAG_LENGTH = 16;
-    private static final byte[] ZERO_NONCE = new byte[12];
 
     private ChaCha() {
-    }
-
-    /** The ChaCha20 key stream XORed into {@code data} in place, starting at block 0. */
-    public static void xorInPlace(byte[] key, byte[] nonce, byte[] data, int offset, int length) {
-        ChaCha7539Engine e = new ChaCha7539Engine();
-        e.init(true, new ParametersWithIV(new KeyParameter(key), nonce));
-        e.processBytes(data, offset, length, data, offset);
-    }
-
-    /** {@code length} bytes of ChaCha20 key stream with a zero nonce (Sphinx's stream and filler). */
-    public static byte[] stream(byte[] key, int length) {
-        byte[] out = new byte[length];
-        xorInPlace(key, ZERO_NONCE, out, 0, length);
-        return out;
     }
 
     /** AEAD encryption: ciphertext ‖ 16-byte tag. */
@@ -74,9 +57,5 @@ public final class ChaCha {
             nonce[4 + i] = (byte) (n >>> (8 * i));
         }
         return nonce;
-    }
-
-    public static byte[] zeroNonce() {
-        return ZERO_NONCE.clone();
     }
 }

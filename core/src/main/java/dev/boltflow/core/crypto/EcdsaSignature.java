@@ -16,10 +16,6 @@ public record EcdsaSignature(Bytes bytes) {
         }
     }
 
-    public static EcdsaSignature fromHex(String hex) {
-        return new EcdsaSignature(Bytes.fromHex(hex));
-    }
-
     public byte[] toArray() {
         return bytes.toArray();
     }

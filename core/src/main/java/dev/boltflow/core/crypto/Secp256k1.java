@@ -345,18 +345,6 @@ public final class Secp256k1 {
         return w;
     }
 
-    /** A 32-byte big-endian scalar in [1, n-1], else a {@link DecodeException}. */
-    public static BigInteger scalar(byte[] b32) {
-        if (b32.length != 32) {
-            throw new DecodeException("scalar must be 32 bytes");
-        }
-        BigInteger k = new BigInteger(1, b32);
-        if (k.signum() == 0 || k.compareTo(N) >= 0) {
-            throw new DecodeException("scalar out of range");
-        }
-        return k;
-    }
-
     public static byte[] toBytes32(BigInteger v) {
         byte[] raw = v.toByteArray();
         byte[] out = new byte[32];

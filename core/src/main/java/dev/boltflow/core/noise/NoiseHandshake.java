@@ -262,10 +262,9 @@ public final class NoiseHandshake {
             return step == Step.COMPLETE;
         }
 
+        /** Only reached from a step that has a state (actTwo sets it first, complete needs it). */
         private void fail() {
-            if (state != null) {
-                state.destroy();
-            }
+            state.destroy();
             clear();
         }
 

@@ -86,10 +86,10 @@ public final class BlindedPaymentOnion {
                 throw new OnionException(OnionException.Reason.INVALID_PAYMENT_PARAMETERS,
                         "fee and cltv delta must be non-negative (delta a u16): " + feeMsat + ", " + cltvExpiryDelta);
             }
-            List<PublicKey> keys = new ArrayList<>(hopKeys.size() + 1);
+            List<PublicKey> keys = new ArrayList<>();
             keys.add(nodeId);
             keys.addAll(hopKeys);
-            List<PaymentOnionPayload> ps = new ArrayList<>(payloads.size() + 1);
+            List<PaymentOnionPayload> ps = new ArrayList<>();
             ps.add(PaymentOnionPayload.forwarding(shortChannelId, amountMsat, cltvExpiry));
             ps.addAll(payloads);
             return new Route(nodeId, addExact(amountMsat, feeMsat), cltv(cltvExpiry + cltvExpiryDelta), keys, ps);
@@ -396,11 +396,9 @@ public final class BlindedPaymentOnion {
         }
         // BOLT 4: amt_to_forward = ((amount_msat - fee_base_msat)·10⁶ + 10⁶ + prop - 1) / (10⁶ + prop)
         BigInteger prop = BigInteger.valueOf(r.feeProportionalMillionths());
+        // With rest ≥ 1 this is at least 1: the numerator is at least 10⁶ + prop.
         long forward = BigInteger.valueOf(rest).multiply(MILLION).add(MILLION).add(prop).subtract(BigInteger.ONE)
                 .divide(MILLION.add(prop)).longValueExact();
-        if (forward <= 0) {
-            throw failure(Reason.CONSTRAINTS, blinding, "nothing left to forward after the fee", null);
-        }
         NextHop next = data.data().nextNodeId().isPresent() ? new NextHop.Node(data.data().nextNodeId().get())
                 : new NextHop.Channel(data.data().shortChannelId().getAsLong());
         RouteBlinding.Unblinding u = unblinding != null ? unblinding : RouteBlinding.unblinding(nodeKey, pathKey);

@@ -167,7 +167,9 @@ public final class Sphinx {
         for (int i = n - 1; i >= 0; i--) {
             Bytes payload = payloads.get(i);
             System.arraycopy(packet, headerOffset, packet, headerOffset + shift[i], payloadsLength - shift[i]);
-            int at = headerOffset + writeBigSize(packet, headerOffset, payload.length());
+            Bytes length = new ByteWriter(3).bigSize(payload.length()).toBytes();
+            length.copyTo(packet, headerOffset);
+            int at = headerOffset + length.length();
             payload.copyTo(packet, at);
             System.arraycopy(hmac, 0, packet, at + payload.length(), HMAC_LENGTH);
             xorStream(rho[i], 0, packet, headerOffset, payloadsLength);
@@ -277,25 +279,6 @@ public final class Sphinx {
             e.skip(streamOffset);
         }
         e.processBytes(data, off, len, data, off);
-    }
-
-    private static int writeBigSize(byte[] out, int at, int v) {
-        if (v < 0xfd) {
-            out[at] = (byte) v;
-            return 1;
-        }
-        if (v < 0x10000) {
-            out[at] = (byte) 0xfd;
-            out[at + 1] = (byte) (v >>> 8);
-            out[at + 2] = (byte) v;
-            return 3;
-        }
-        out[at] = (byte) 0xfe;
-        out[at + 1] = (byte) (v >>> 24);
-        out[at + 2] = (byte) (v >>> 16);
-        out[at + 3] = (byte) (v >>> 8);
-        out[at + 4] = (byte) v;
-        return 5;
     }
 
     private static boolean isZero(byte[] b, int off, int len) {

@@ -27,7 +27,9 @@ class MerklePropertyTest {
         Arbitrary<Long> types = Arbitraries.oneOf(
                 Arbitraries.longs().between(0, 300),
                 Arbitraries.longs().between(900, 70_000),
-                Arbitraries.longs().between(0, Long.MAX_VALUE));
+                Arbitraries.longs().between(0, Long.MAX_VALUE),
+                // Where a type's BigSize (hashed into its nonce leaf) grows: 1, 3, 5 and 9 bytes.
+                Arbitraries.of(0xfcL, 0xfdL, 0xffffL, 0x10000L, 0xffffffffL, 0x100000000L));
         Arbitrary<Set<Long>> typeSets = types.set().ofMinSize(1).ofMaxSize(40);
         return typeSets.flatMap(set -> {
             List<Long> sorted = new ArrayList<>(new TreeSet<>(set));

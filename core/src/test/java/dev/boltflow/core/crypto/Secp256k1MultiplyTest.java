@@ -87,6 +87,10 @@ class Secp256k1MultiplyTest {
         assertTrue(Secp256k1.multiplyG(BigInteger.ZERO).isInfinity());
         assertTrue(Secp256k1.multiplyG(N).isInfinity());
         assertEquals(Secp256k1.multiplyG(BigInteger.TEN), Secp256k1.multiplyG(N.add(BigInteger.TEN)));
+        // Any integer is taken mod n: negative ones, and ones wider than 256 bits.
+        assertEquals(Secp256k1.multiplyG(N.subtract(BigInteger.TEN)), Secp256k1.multiplyG(BigInteger.TEN.negate()));
+        BigInteger wide = BigInteger.ONE.shiftLeft(300).add(BigInteger.TEN);
+        assertEquals(Secp256k1.multiplyG(wide.mod(N)), Secp256k1.multiplyG(wide));
     }
 
     @Test

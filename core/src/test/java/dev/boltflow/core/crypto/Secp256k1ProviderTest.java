@@ -44,10 +44,13 @@ class Secp256k1ProviderTest {
     }
 
     @Test
-    void install_returns_the_previous_provider() {
+    void install_returns_the_previous_provider() throws Exception {
         Secp256k1Provider before = Secp256k1Providers.install(BouncyCastleSecp256k1.INSTANCE);
         assertSame(previous, before);
         assertSame(BouncyCastleSecp256k1.INSTANCE, Secp256k1Providers.current());
+        // The previous one is the one installed, not the default (native here).
+        assertSame(BouncyCastleSecp256k1.INSTANCE, Secp256k1Providers.install(LibSecp256k1.load()));
+        assertSame(LibSecp256k1.load(), Secp256k1Providers.install(BouncyCastleSecp256k1.INSTANCE));
     }
 
     @Test

@@ -174,6 +174,10 @@ class Secp256k1ProvidersAgreeTest {
         if (!Secp256k1.isValidScalar(secret)) {
             // The public key cannot even be made: the same refusal from each.
             assertEquals("refused: IllegalArgumentException", agree(p -> p.publicKey(secret), secret));
+            // Nor is a signature made with it, whatever key it is said to belong to.
+            byte[] someKey = BC.serialize(BC.publicKey(aux));
+            assertEquals("refused: IllegalArgumentException",
+                    agree(p -> p.signSchnorr(secret, p.parse(someKey), msg, aux), secret, someKey, msg, aux));
             return;
         }
         byte[] pub = BC.serialize(BC.publicKey(secret));
@@ -206,5 +210,86 @@ class Secp256k1ProvidersAgreeTest {
         String other = agree(p -> p.verifySchnorr(otherX, null, msg, sig), otherX, msg, sig);
         assertFalse(other.startsWith("refused"), other);
         assertEquals("false", agree(p -> p.verifySchnorr(xOnly, null, msg, Arrays.copyOf(sig, 63)), xOnly, msg));
+    }
+    /** 32-byte hashes: random, and the edges 0 and values at or above n (reduced mod n before signing). */
+    @Provide
+    Arbitrary<byte[]> hashes() {
+        Arbitrary<byte[]> edges = Arbitraries.of(BigInteger.ZERO, N, N.add(BigInteger.ONE),
+                BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE)).map(Secp256k1ProvidersAgreeTest::b32);
+        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(8, Arbitraries.bytes().array(byte[].class).ofSize(32)),
+                net.jqwik.api.Tuple.of(1, edges));
+    }
+
+    /** BOLT 7 signatures (RFC 6979, low s): both providers write the same 64 bytes, which both verify. */
+    @Property(tries = 150)
+    void signEcdsa_sameLowSSignatures_whichBothVerify(@ForAll("secrets") byte[] secret, @ForAll("hashes") byte[] hash) {
+        byte[] sig = Bytes.fromHex(agree(p -> p.signEcdsa(secret, hash), secret, hash)).toArray();
+        assertTrue(new BigInteger(1, Arrays.copyOfRange(sig, 32, 64)).compareTo(N.shiftRight(1)) <= 0, "low s");
+        byte[] pub = BC.serialize(BC.publicKey(secret));
+        assertEquals("true", agree(p -> p.verifyEcdsa(p.parse(pub), hash, sig), pub, hash, sig));
+        assertEquals("refused: IllegalArgumentException", agree(p -> p.signEcdsa(secret, Arrays.copyOf(hash, 31)), secret));
+    }
+
+    /**
+     * Verification gives the same answer on both providers and never throws: a flipped bit, the
+     * high-s twin (accepted, as libsecp256k1 does), r or s of 0 or n, wrong lengths.
+     */
+    @Property(tries = 150)
+    void verifyEcdsa_sameAnswer_neverThrows(@ForAll("secrets") byte[] secret, @ForAll("hashes") byte[] hash,
+            @ForAll @IntRange(min = -1, max = 511) int flip, @ForAll @IntRange(min = 0, max = 6) int variant) {
+        byte[] pub = BC.serialize(BC.publicKey(secret));
+        byte[] sig = BC.signEcdsa(secret, hash);
+        if (flip >= 0) {
+            sig[flip / 8] ^= (byte) (1 << (flip % 8));
+        }
+        byte[] r = Arrays.copyOfRange(sig, 0, 32);
+        byte[] s = Arrays.copyOfRange(sig, 32, 64);
+        byte[] h = hash;
+        byte[] zero = new byte[32];
+        switch (variant) {
+            case 1 -> s = b32(N.subtract(new BigInteger(1, s)).mod(N));
+            case 2 -> r = zero;
+            case 3 -> s = zero;
+            case 4 -> r = b32(N);
+            case 5 -> s = b32(N);
+            case 6 -> h = Arrays.copyOf(hash, 31);
+            default -> { }
+        }
+        byte[] candidate = new byte[64];
+        System.arraycopy(r, 0, candidate, 0, 32);
+        System.arraycopy(s, 0, candidate, 32, 32);
+        byte[] hh = h;
+        String answer = agree(p -> p.verifyEcdsa(p.parse(pub), hh, candidate), pub, hh, candidate);
+        boolean genuine = flip < 0 && (variant == 0 || variant == 1 && new BigInteger(1, s).signum() != 0);
+        assertEquals(String.valueOf(genuine), answer);
+        assertEquals("false", agree(p -> p.verifyEcdsa(p.parse(pub), hash, Arrays.copyOf(candidate, 63)), pub, hash));
+    }
+
+    /**
+     * A signature whose R would be the point at infinity (hash ≡ −r·d, s = 1: e·G + r·P = O): no
+     * x coordinate to compare, and a plain false on both providers.
+     */
+    @Property(tries = 30)
+    void verifyEcdsa_ofAnInfiniteR_isFalse(@ForAll("secrets") byte[] secret) {
+        byte[] pub = BC.serialize(BC.publicKey(secret));
+        BigInteger d = new BigInteger(1, secret);
+        byte[] hash = b32(N.subtract(d).mod(N));
+        byte[] sig = new byte[64];
+        sig[31] = 1;
+        sig[63] = 1;
+        assertEquals("false", agree(p -> p.verifyEcdsa(p.parse(pub), hash, sig), pub, hash, sig));
+    }
+    /** BIP-340 signs messages of any length: a message that is not 32 bytes verifies, and a flipped bit does not. */
+    @Property(tries = 60)
+    void schnorr_ofMessagesOfAnyLength_sameAnswers(@ForAll("secrets") byte[] secret, @ForAll("secrets") byte[] aux,
+            @ForAll @net.jqwik.api.constraints.Size(max = 100) byte[] msg, @ForAll @IntRange(min = 0, max = 511) int flip) {
+        net.jqwik.api.Assume.that(msg.length != 32);
+        byte[] pub = BC.serialize(BC.publicKey(secret));
+        byte[] xOnly = Arrays.copyOfRange(pub, 1, 33);
+        byte[] sig = Bytes.fromHex(agree(p -> p.signSchnorr(secret, p.parse(pub), msg, aux), secret, pub, msg, aux)).toArray();
+        assertEquals("true", agree(p -> p.verifySchnorr(xOnly, null, msg, sig), xOnly, msg, sig));
+        byte[] flipped = sig.clone();
+        flipped[flip / 8] ^= (byte) (1 << (flip % 8));
+        assertEquals("false", agree(p -> p.verifySchnorr(xOnly, null, msg, flipped), xOnly, msg, flipped));
     }
 }

@@ -63,6 +63,7 @@ class HandshakeVectorTest extends OnEachSecp256k1Provider {
         if (t.hasNonNull("expected_error_code")) {
             HandshakeException e = assertThrows(HandshakeException.class, () -> initiator.actThree(actTwo));
             assertEquals(t.get("expected_error_code").asText(), e.code().name(), name);
+            assertNamesTheVersion(e, actTwo);
             assertFalse(initiator.isComplete());
             assertThrows(IllegalStateException.class, initiator::result);
             assertThrows(IllegalStateException.class, () -> initiator.actThree(actTwo), "a failed handshake stays failed");
@@ -95,6 +96,7 @@ class HandshakeVectorTest extends OnEachSecp256k1Provider {
         if (!t.hasNonNull("act_two_output")) {
             HandshakeException e = assertThrows(HandshakeException.class, () -> responder.actTwo(actOne));
             assertEquals(expected, e.code().name(), name);
+            assertNamesTheVersion(e, actOne);
             assertThrows(IllegalStateException.class, () -> responder.actTwo(actOne), "a failed handshake stays failed");
             return;
         }
@@ -106,6 +108,7 @@ class HandshakeVectorTest extends OnEachSecp256k1Provider {
         if (expected != null) {
             HandshakeException e = assertThrows(HandshakeException.class, () -> responder.complete(actThree));
             assertEquals(expected, e.code().name(), name);
+            assertNamesTheVersion(e, actThree);
             assertFalse(responder.isComplete());
             assertThrows(IllegalStateException.class, () -> responder.complete(actThree), "a failed handshake stays failed");
             return;
@@ -143,6 +146,32 @@ class HandshakeVectorTest extends OnEachSecp256k1Provider {
         assertThrows(IllegalStateException.class, () -> responder.complete(new byte[NoiseHandshake.ACT_THREE_LENGTH]));
     }
 
+    /**
+     * A key source that fails is a failure of that step too. The responder's act one has already
+     * mixed its static key when the source is asked, so the handshake ends there (and a later act
+     * three is refused as out of order, not crashed on); an initiator whose act one failed has not
+     * sent anything, so act three is still out of order.
+     */
+    @Test
+    void a_failing_ephemeral_key_source_ends_the_step_cleanly() {
+        JsonNode r = Vectors.json(FILE).get("responder_tests").get(0);
+        NoiseHandshake.Responder responder = NoiseHandshake.responder(key(r.get("keys"), "ls_priv"), () -> null);
+        NullPointerException npe = assertThrows(NullPointerException.class, () -> responder.actTwo(hex(r, "act_one_input")));
+        assertEquals("ephemeral key", npe.getMessage());
+        assertEquals("NoiseHandshake.Responder[FAILED]", responder.toString());
+        assertThrows(IllegalStateException.class, () -> responder.actTwo(hex(r, "act_one_input")));
+        assertThrows(IllegalStateException.class, () -> responder.complete(hex(r, "act_three_input")));
+
+        JsonNode t = Vectors.json(FILE).get("initiator_tests").get(0);
+        JsonNode keys = t.get("keys");
+        NoiseHandshake.Initiator initiator = NoiseHandshake.initiator(key(keys, "ls_priv"),
+                PublicKey.fromHex(keys.get("rs_pub").asText()), () -> null);
+        assertThrows(NullPointerException.class, initiator::actOne);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> initiator.actThree(hex(t, "act_two_input")));
+        assertEquals("actThree called in state START, expected ACT_ONE_DONE", e.getMessage());
+        assertFalse(initiator.isComplete());
+    }
+
     @Test
     void secrets_do_not_print() {
         JsonNode t = Vectors.json(FILE).get("initiator_tests").get(0);
@@ -156,5 +185,32 @@ class HandshakeVectorTest extends OnEachSecp256k1Provider {
         assertFalse(printed.contains(finalKeys.get("sk").asText()), printed);
         assertFalse(printed.contains(finalKeys.get("rk").asText()), printed);
         assertTrue(printed.contains(keys.get("rs_pub").asText()), printed);
+    }
+
+    /** A refused version is named in the error, as the byte the peer sent (0 to 255). */
+    private static void assertNamesTheVersion(HandshakeException e, byte[] act) {
+        if (e.code().name().endsWith("_BAD_VERSION")) {
+            assertTrue(e.getMessage().endsWith("unknown handshake version " + (act[0] & 0xff)), e.getMessage());
+        }
+    }
+
+    @Test
+    void each_side_shows_whom_it_talks_to_and_its_step_never_its_keys() {
+        JsonNode t = Vectors.json(FILE).get("initiator_tests").get(0);
+        JsonNode keys = t.get("keys");
+        PublicKey rs = PublicKey.fromHex(keys.get("rs_pub").asText());
+        NoiseHandshake.Initiator initiator = NoiseHandshake.initiator(key(keys, "ls_priv"), rs, fixed(keys));
+        assertEquals(rs, initiator.remoteStatic());
+        assertEquals("NoiseHandshake.Initiator[to " + rs.toHex() + ", START]", initiator.toString());
+        initiator.actOne();
+        assertEquals("NoiseHandshake.Initiator[to " + rs.toHex() + ", ACT_ONE_DONE]", initiator.toString());
+
+        JsonNode r = Vectors.json(FILE).get("responder_tests").get(0);
+        NoiseHandshake.Responder responder = NoiseHandshake.responder(key(r.get("keys"), "ls_priv"), fixed(r.get("keys")));
+        assertEquals("NoiseHandshake.Responder[START]", responder.toString());
+        responder.actTwo(hex(r, "act_one_input"));
+        assertEquals("NoiseHandshake.Responder[ACT_TWO_DONE]", responder.toString());
+        responder.complete(hex(r, "act_three_input"));
+        assertEquals("NoiseHandshake.Responder[COMPLETE]", responder.toString());
     }
 }

@@ -2,6 +2,7 @@ package dev.boltflow.core.noise;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,6 +111,7 @@ class TransportCipherVectorTest extends OnEachSecp256k1Provider {
             b.decrypt(a.encrypt(new byte[0]));
         }
         assertEquals(998, a.sendingNonce());
+        assertEquals(998, b.receivingNonce());
         assertEquals(0, a.receivingNonce(), "the receiving key of the same side is untouched");
         byte[] keyBefore = a.sendingKey();
         b.decrypt(a.encrypt(new byte[0]));
@@ -166,5 +168,72 @@ class TransportCipherVectorTest extends OnEachSecp256k1Provider {
         assertTrue(b.receiveFailed());
         assertThrows(IllegalStateException.class, () -> b.decryptLength(a.encrypt(new byte[] {2}), 0));
         assertArrayEquals(new byte[] {3}, a.decrypt(b.encrypt(new byte[] {3})), "the other direction still works");
+    }
+
+    private static TransportCipher[] pair() {
+        JsonNode t = Vectors.json(FILE).get("tests").get(0);
+        return new TransportCipher[] {new TransportCipher(hex(t, "sk"), hex(t, "rk"), hex(t, "ck")),
+                new TransportCipher(hex(t, "rk"), hex(t, "sk"), hex(t, "ck"))};
+    }
+
+    @Test
+    void a_bad_mac_on_the_length_poisons_the_receiver_and_wipes_its_keys() {
+        TransportCipher[] p = pair();
+        TransportCipher a = p[0];
+        TransportCipher b = p[1];
+        assertFalse(b.receiveFailed());
+        byte[] frame = a.encrypt(new byte[] {1});
+        byte[] badHeader = Arrays.copyOf(frame, TransportCipher.HEADER_LENGTH);
+        badHeader[3] ^= 1;
+        AuthenticationException e = assertThrows(AuthenticationException.class, () -> b.decryptLength(badHeader));
+        assertEquals("BOLT 8: bad MAC on the message length", e.getMessage());
+        assertTrue(b.receiveFailed());
+        // Even the genuine header is refused now: the connection must close.
+        assertThrows(IllegalStateException.class, () -> b.decryptLength(frame, 0));
+        assertThrows(IllegalStateException.class, () -> b.decrypt(frame));
+        // The documented wipe: the receive side's key material is overwritten.
+        assertArrayEquals(new byte[32], b.receivingKey());
+        assertArrayEquals(new byte[32], b.receivingChainingKey());
+        assertTrue(!Arrays.equals(new byte[32], b.sendingKey()), "the send side keeps its key");
+    }
+
+    @Test
+    void after_a_bad_body_mac_the_body_is_not_retried() {
+        TransportCipher[] p = pair();
+        TransportCipher a = p[0];
+        TransportCipher b = p[1];
+        byte[] frame = a.encrypt(new byte[] {4, 5});
+        byte[] bad = frame.clone();
+        bad[TransportCipher.HEADER_LENGTH] ^= 1;
+        assertEquals(2, b.decryptLength(frame, 0));
+        AuthenticationException e = assertThrows(AuthenticationException.class,
+                () -> b.decryptBody(bad, TransportCipher.HEADER_LENGTH, 2 + TransportCipher.MAC_LENGTH));
+        assertEquals("BOLT 8: bad MAC on the message body", e.getMessage());
+        IllegalStateException again = assertThrows(IllegalStateException.class,
+                () -> b.decryptBody(frame, TransportCipher.HEADER_LENGTH, 2 + TransportCipher.MAC_LENGTH));
+        assertEquals("the receive side failed a MAC check; the connection must close", again.getMessage());
+    }
+
+    @Test
+    void a_frame_longer_than_its_encrypted_length_fails_and_poisons() {
+        TransportCipher[] p = pair();
+        byte[] frame = Arrays.copyOf(p[0].encrypt(new byte[] {7}), TransportCipher.frameLength(1) + 1);
+        AuthenticationException e = assertThrows(AuthenticationException.class, () -> p[1].decrypt(frame));
+        assertEquals("BOLT 8: frame of 36 bytes does not match its encrypted length 1", e.getMessage());
+        assertTrue(p[1].receiveFailed());
+        assertThrows(IllegalArgumentException.class, () -> p[1].decrypt(new byte[TransportCipher.HEADER_LENGTH + 15]));
+    }
+
+    @Test
+    void a_body_of_the_wrong_length_is_refused_naming_the_length_due() {
+        TransportCipher[] p = pair();
+        byte[] frame = p[0].encrypt(new byte[] {1, 2, 3});
+        assertEquals(3, p[1].decryptLength(frame, 0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> p[1].decryptBody(frame, TransportCipher.HEADER_LENGTH, 18));
+        assertEquals("expected a body of 19 bytes (message + MAC), got 18", e.getMessage());
+        assertFalse(p[1].receiveFailed(), "a framing bug is not a MAC failure");
+        assertArrayEquals(new byte[] {1, 2, 3}, p[1].decryptBody(frame, TransportCipher.HEADER_LENGTH, 19));
+        assertEquals("TransportCipher[keys redacted]", p[1].toString());
     }
 }

@@ -111,6 +111,8 @@ class BlindedPaymentOnionTest extends OnEachSecp256k1Provider {
                 secret(hops.get(0).get("node_privkey")), new IncomingHtlc(ad, 110_125, 749_150, Optional.empty(),
                         hex(hops.get(0).get("onion"))), 0, 0));
         assertEquals(Reason.NOT_BLINDED, notBlinded.reason());
+        // Outside a blinded route (no path_key, no current_path_key) the code is the reason's own.
+        assertEquals(PaymentOnionException.INVALID_ONION_PAYLOAD, notBlinded.failureCode());
 
         long[] amounts = {100_125, 100_010, 100_000};
         long[] cltvs = {749_100, 749_025, 749_000};
@@ -349,6 +351,155 @@ class BlindedPaymentOnionTest extends OnEachSecp256k1Provider {
                 MIN_FINAL, 1, AMOUNT - 1, Features.EMPTY), AMOUNT);
         assertRouteRefused(OnionException.Reason.INVALID_PAYMENT_PARAMETERS, p.path(), new BlindedPayInfo(0xffffffffL,
                 0, MIN_FINAL, 1, Long.MAX_VALUE, Features.EMPTY), Long.MAX_VALUE - 10);
+    }
+
+    // ------------------------------------------------------------ boundaries
+
+    /** BOLT 4: a prepended hop is paid its fee and adds its cltv_expiry_delta (a u16) to what enters it. */
+    @Test
+    void prepend_addsTheHopsFeeAndDelta_upToAU16Delta() {
+        BlindedPayments.PaymentPath p = onlyPayee();
+        BlindedPaymentOnion.Route r = BlindedPaymentOnion.route(p.path(), p.info(), AMOUNT, AMOUNT, HEIGHT);
+        PublicKey alice = PrivateKey.random(random).publicKey();
+        BlindedPaymentOnion.Route withAlice = r.prepend(alice, 7, 1_000, 0xffff);
+        assertEquals(alice, withAlice.firstNode());
+        assertEquals(List.of(alice, payee.publicKey()), withAlice.hopKeys());
+        assertEquals(AMOUNT + 1_000, withAlice.amountMsat());
+        assertEquals(HEIGHT + MIN_FINAL + 0xffff, withAlice.cltvExpiry());
+        assertEquals(PaymentOnionPayload.forwarding(7, AMOUNT, HEIGHT + MIN_FINAL), withAlice.payloads().get(0));
+        assertEquals(r.payloads().get(0), withAlice.payloads().get(1));
+        for (long[] bad : new long[][] {{-1, 0}, {0, -1}, {0, 0x10000}}) {
+            OnionException e = assertThrows(OnionException.class, () -> r.prepend(alice, 7, bad[0], (int) bad[1]));
+            assertEquals(OnionException.Reason.INVALID_PAYMENT_PARAMETERS, e.reason());
+        }
+    }
+
+    /** The payinfo's HTLC bounds are inclusive; the amount is positive and at most the total. */
+    @Test
+    void route_htlcBoundsAreInclusive_andTheAmountPositiveAndAtMostTheTotal() {
+        BlindedPath path = onlyPayee().path();
+        BlindedPayInfo exact = new BlindedPayInfo(0, 0, MIN_FINAL, AMOUNT, AMOUNT, Features.EMPTY);
+        assertEquals(AMOUNT, BlindedPaymentOnion.route(path, exact, AMOUNT, AMOUNT, HEIGHT).amountMsat());
+        BlindedPayInfo fromZero = new BlindedPayInfo(0, 0, MIN_FINAL, 0, Long.MAX_VALUE, Features.EMPTY);
+        assertRouteRefused(OnionException.Reason.INVALID_PAYMENT_PARAMETERS, path, fromZero, 0);
+        OnionException e = assertThrows(OnionException.class,
+                () -> BlindedPaymentOnion.route(path, fromZero, AMOUNT, AMOUNT - 1, HEIGHT));
+        assertEquals(OnionException.Reason.INVALID_PAYMENT_PARAMETERS, e.reason());
+        assertEquals(AMOUNT, BlindedPaymentOnion.route(path, fromZero, AMOUNT, AMOUNT + 1, HEIGHT).payloads().get(0)
+                .amtToForward().getAsLong());
+    }
+
+    /** The fee may take every msat a long holds, not one more. */
+    @Test
+    void fee_upToLongMaxValue_thenOverflows() {
+        assertEquals(Long.MAX_VALUE, BlindedPaymentOnion.fee(new BlindedPayInfo(0, 1_000_000, 0, 0, Long.MAX_VALUE,
+                Features.EMPTY), Long.MAX_VALUE));
+        OnionException e = assertThrows(OnionException.class, () -> BlindedPaymentOnion.fee(new BlindedPayInfo(1,
+                1_000_000, 0, 0, Long.MAX_VALUE, Features.EMPTY), Long.MAX_VALUE));
+        assertEquals(OnionException.Reason.INVALID_PAYMENT_PARAMETERS, e.reason());
+    }
+
+    /** cltv_expiry is a u32: the final expiry and the entry expiry may be 0 to 2^32 - 1. */
+    @Test
+    void route_cltvExpiries_areU32s() {
+        BlindedPayments.PaymentPath p = onlyPayee();
+        long u32Max = 0xffffffffL;
+        assertEquals(MIN_FINAL, BlindedPaymentOnion.route(p.path(), p.info(), AMOUNT, AMOUNT, 0).cltvExpiry());
+        assertEquals(u32Max, BlindedPaymentOnion.route(p.path(), p.info(), AMOUNT, AMOUNT, u32Max - MIN_FINAL)
+                .cltvExpiry());
+        for (long bad : new long[] {-1, u32Max - MIN_FINAL + 1}) {
+            OnionException e = assertThrows(OnionException.class,
+                    () -> BlindedPaymentOnion.route(p.path(), p.info(), AMOUNT, AMOUNT, bad));
+            assertEquals(OnionException.Reason.INVALID_PAYMENT_PARAMETERS, e.reason(), e.getMessage());
+        }
+    }
+
+    /**
+     * BOLT 4: a relay forwards at cltv_expiry - cltv_expiry_delta, so an HTLC that just covers the
+     * delta is forwarded (at 0) and one block less is refused; an amount that only pays fee_base
+     * leaves nothing to forward.
+     */
+    @Test
+    void relay_cltvThatJustCoversTheDelta_isForwarded_oneLessIsRefused() {
+        BlindedPaymentOnion.Outgoing out = send(throughTwoRelays(0), AMOUNT);
+        Received.Forward f = assertInstanceOf(Received.Forward.class, BlindedPaymentOnion.peel(intro,
+                new IncomingHtlc(hash, out.amountMsat(), 40, Optional.empty(), out.packet()), HEIGHT, MIN_FINAL));
+        assertEquals(0, f.cltvExpiry());
+        assertRefused(Reason.CONSTRAINTS, PaymentOnionException.INVALID_ONION_BLINDING,
+                () -> BlindedPaymentOnion.peel(intro, new IncomingHtlc(hash, out.amountMsat(), 39, Optional.empty(),
+                        out.packet()), HEIGHT, MIN_FINAL));
+        Received.Forward one = assertInstanceOf(Received.Forward.class, BlindedPaymentOnion.peel(intro,
+                new IncomingHtlc(hash, 1_001, out.cltvExpiry(), Optional.empty(), out.packet()), HEIGHT, MIN_FINAL));
+        assertEquals(1, one.amountMsat(), "1 msat above fee_base leaves 1 msat, rounded up");
+    }
+
+    /**
+     * BOLT 4, Failure Messages: invalid_onion_blinding replaces the code when the HTLC came with a
+     * path_key or when we introduce a path that goes on (current_path_key, not final); a hop that
+     * is in no blinded route at all gets the reason's own code.
+     */
+    @Test
+    void invalidOnionBlinding_isChosenOnlyInsideABlindedRoute() {
+        PublicKey next = PrivateKey.random(random).publicKey();
+        Bytes unblinded = Sphinx.createPaymentPacket(PrivateKey.random(random), List.of(payee.publicKey(), next),
+                List.of(PaymentOnionPayload.forwarding(5, AMOUNT, HEIGHT).encode(),
+                        PaymentOnionPayload.EMPTY.withAmtToForward(AMOUNT).withOutgoingCltvValue(HEIGHT).encode()),
+                hash.bytes());
+        assertRefused(Reason.NOT_BLINDED, PaymentOnionException.INVALID_ONION_PAYLOAD,
+                () -> BlindedPaymentOnion.peel(payee, new IncomingHtlc(hash, AMOUNT, HEIGHT + 100, Optional.empty(),
+                        unblinded), HEIGHT, MIN_FINAL));
+
+        Bytes introducedWithoutData = Sphinx.createPaymentPacket(PrivateKey.random(random),
+                List.of(payee.publicKey(), next), List.of(PaymentOnionPayload.EMPTY.withCurrentPathKey(next).encode(),
+                        PaymentOnionPayload.EMPTY.withAmtToForward(AMOUNT).encode()), hash.bytes());
+        assertRefused(Reason.NOT_BLINDED, PaymentOnionException.INVALID_ONION_BLINDING,
+                () -> BlindedPaymentOnion.peel(payee, new IncomingHtlc(hash, AMOUNT, HEIGHT + 100, Optional.empty(),
+                        introducedWithoutData), HEIGHT, MIN_FINAL));
+
+        Bytes dataWithoutPathKey = Sphinx.createPaymentPacket(PrivateKey.random(random),
+                List.of(payee.publicKey(), next), List.of(PaymentOnionPayload.blindedRelay(Bytes.fromHex("0011")).encode(),
+                        PaymentOnionPayload.EMPTY.withAmtToForward(AMOUNT).encode()), hash.bytes());
+        PaymentOnionException e = assertThrows(PaymentOnionException.class, () -> BlindedPaymentOnion.peel(payee,
+                new IncomingHtlc(hash, AMOUNT, HEIGHT + 100, Optional.empty(), dataWithoutPathKey), HEIGHT, MIN_FINAL));
+        assertEquals(Reason.INVALID_BLINDING, e.reason());
+        assertEquals("encrypted_recipient_data without a path key", e.getMessage());
+    }
+
+    @Test
+    void malformedOnion_namesItsLengthAndVersion() {
+        PaymentOnionException empty = assertThrows(PaymentOnionException.class, () -> BlindedPaymentOnion.peel(payee,
+                new IncomingHtlc(hash, AMOUNT, HEIGHT, Optional.empty(), Bytes.EMPTY), HEIGHT, MIN_FINAL));
+        assertEquals("onion of 0 bytes, version -1", empty.getMessage());
+        byte[] v = send(onlyPayee(), AMOUNT).packet().toArray();
+        v[0] = (byte) 0xff;
+        PaymentOnionException high = assertThrows(PaymentOnionException.class, () -> BlindedPaymentOnion.peel(payee,
+                new IncomingHtlc(hash, AMOUNT, HEIGHT, Optional.empty(), Bytes.wrap(v)), HEIGHT, MIN_FINAL));
+        assertEquals("onion of 1366 bytes, version 255", high.getMessage());
+    }
+
+    /** What a node logs of a payment shows amounts and expiries, never the onion or the recipient's data. */
+    @Test
+    void toStrings_showAmountsAndExpiries_neverTheOnionOrEncryptedData() {
+        BlindedPayments.PaymentPath p = throughTwoRelays(0);
+        BlindedPaymentOnion.Route route = BlindedPaymentOnion.route(p.path(), p.info(), AMOUNT, AMOUNT, HEIGHT);
+        assertEquals("Route[first=" + intro.publicKey() + ", 3 hops, amountMsat=" + route.amountMsat() + ", cltvExpiry="
+                + route.cltvExpiry() + "]", route.toString());
+        BlindedPaymentOnion.Outgoing out = route.onion(PrivateKey.random(random), hash);
+        assertEquals("Outgoing[first=" + intro.publicKey() + ", amountMsat=" + out.amountMsat() + ", cltvExpiry="
+                + out.cltvExpiry() + ", packet=1366B]", out.toString());
+        IncomingHtlc in = htlc(hash, out);
+        assertEquals("IncomingHtlc[amountMsat=" + out.amountMsat() + ", cltvExpiry=" + out.cltvExpiry()
+                + ", onion=1366B]", in.toString());
+        Received.Forward a = (Received.Forward) BlindedPaymentOnion.peel(intro, in, HEIGHT, MIN_FINAL);
+        assertEquals("Forward[next=" + a.next() + ", amountMsat=" + a.amountMsat() + ", cltvExpiry=" + a.cltvExpiry()
+                + "]", a.toString());
+        IncomingHtlc atMiddle = new IncomingHtlc(hash, a.amountMsat(), a.cltvExpiry(), Optional.of(a.nextPathKey()),
+                a.nextPacket());
+        assertTrue(atMiddle.toString().endsWith(", path_key, onion=1366B]"), atMiddle.toString());
+        Received.Final fin = new Received.Final(payee.publicKey(), Bytes.fromHex("deadbeef"), 5, 6, 7, true);
+        assertEquals("Final[amtToForward=5, outgoingCltvValue=6, totalAmountMsat=7, introduction]", fin.toString());
+        assertEquals("Final[amtToForward=5, outgoingCltvValue=6, totalAmountMsat=7]",
+                new Received.Final(payee.publicKey(), Bytes.fromHex("deadbeef"), 5, 6, 7, false).toString());
     }
 
     private static void assertRouteRefused(OnionException.Reason reason, BlindedPath path, BlindedPayInfo info, long amount) {

@@ -143,4 +143,91 @@ class BlindedPaymentsTest {
                 + "0000").toArray(), wire);
         assertEquals(info, BlindedPayInfo.read(new ByteReader(wire)));
     }
+    /** BOLT 4, Route Blinding: a blinded path has at most 255 hops, dummy hops included. */
+    @Test
+    void aPathOf255Hops_dummiesIncluded_isMade_oneMoreIsNot() {
+        BlindedPayments.PaymentPath longest = BlindedPayments.create(List.of(), recipient(), 254, key(30, 9),
+                Optional.of(US));
+        assertEquals(255, longest.path().numHops());
+        List<BlindedPayments.IntermediateHop> one = List.of(new BlindedPayments.IntermediateHop(I1.publicKey(), 1,
+                new PaymentRelay(10, 0, 0), 0, Long.MAX_VALUE));
+        assertEquals(255, BlindedPayments.create(one, recipient(), 253, key(30, 9), Optional.of(US)).path().numHops());
+        for (int dummies : new int[] {-1, 254 + 1}) {
+            OnionException e = assertThrows(OnionException.class,
+                    () -> BlindedPayments.create(List.of(), recipient(), dummies, key(30, 9), Optional.of(US)));
+            assertEquals(OnionException.Reason.INVALID_ROUTE, e.reason());
+        }
+        OnionException e = assertThrows(OnionException.class,
+                () -> BlindedPayments.create(one, recipient(), 254, key(30, 9), Optional.of(US)));
+        assertEquals("a blinded path has 1 to 255 hops", e.getMessage());
+    }
+
+    /** max_cltv_expiry is a u32 at every hop: the recipient's plus each relay's delta may reach 2^32 - 1. */
+    @Test
+    void maxCltvExpiry_upTheWholePath_fitsAU32() {
+        List<BlindedPayments.IntermediateHop> hop = List.of(new BlindedPayments.IntermediateHop(I1.publicKey(), 1,
+                new PaymentRelay(40, 0, 0), 0, Long.MAX_VALUE));
+        long highest = 0xffffffffL - 18 - 40;
+        BlindedPayments.create(hop, new BlindedPayments.Recipient(US.publicKey(), PATH_ID, 1, 2_000_000, 18, highest),
+                new SecureRandom());
+        OnionException e = assertThrows(OnionException.class, () -> BlindedPayments.create(hop,
+                new BlindedPayments.Recipient(US.publicKey(), PATH_ID, 1, 2_000_000, 18, highest + 1), new SecureRandom()));
+        assertEquals(OnionException.Reason.INVALID_PAYMENT_PARAMETERS, e.reason());
+    }
+
+    /** HTLC bounds are inclusive: one amount that passes every hop is enough, and 0 is a minimum. */
+    @Test
+    void htlcBounds_areInclusive() {
+        List<BlindedPayments.IntermediateHop> hop = List.of(new BlindedPayments.IntermediateHop(I1.publicKey(), 1,
+                new PaymentRelay(10, 0, 0), 0, 500));
+        BlindedPayInfo info = BlindedPayments.create(hop, new BlindedPayments.Recipient(US.publicKey(), PATH_ID, 500,
+                2_000_000, 18, 800_000), new SecureRandom()).info();
+        assertEquals(500, info.htlcMinimumMsat());
+        assertEquals(500, info.htlcMaximumMsat());
+        new BlindedPayments.Recipient(US.publicKey(), PATH_ID, 0, 0, 18, 800_000);
+        assertThrows(IllegalArgumentException.class,
+                () -> new BlindedPayments.Recipient(US.publicKey(), PATH_ID, -1, 0, 18, 800_000));
+        assertThrows(IllegalArgumentException.class,
+                () -> new BlindedPayments.IntermediateHop(I1.publicKey(), 1, new PaymentRelay(10, 0, 0), 5, 4));
+    }
+
+    /**
+     * A hop whose maximum HTLC exactly pays its fee_base forwards 0: no amount passes; a maximum
+     * below its fee_base cannot pass anything at all. Both refused, each with its own reason.
+     */
+    @Test
+    void aMaximumThatOnlyPaysTheFee_passesNothing() {
+        List<BlindedPayments.IntermediateHop> exact = List.of(new BlindedPayments.IntermediateHop(I1.publicKey(), 1,
+                new PaymentRelay(10, 0, 500), 0, 500));
+        OnionException e = assertThrows(OnionException.class,
+                () -> BlindedPayments.create(exact, recipient(), new SecureRandom()));
+        assertEquals("no amount passes every hop: minimum 1000 > maximum 0 msat", e.getMessage());
+        List<BlindedPayments.IntermediateHop> below = List.of(new BlindedPayments.IntermediateHop(I1.publicKey(), 1,
+                new PaymentRelay(10, 0, 500), 0, 499));
+        e = assertThrows(OnionException.class, () -> BlindedPayments.create(below, recipient(), new SecureRandom()));
+        assertEquals("hop 0 charges more than the maximum HTLC of hop 0", e.getMessage());
+    }
+
+    /** blinded_payinfo's fees are u32s and its delta a u16: the aggregate may reach each limit, not pass it. */
+    @Test
+    void aggregate_reachesEachU32AndU16Limit_notBeyond() {
+        BlindedPayInfo max = BlindedPayments.aggregate(List.of(new PaymentRelay(0xffff - 18, 0xffffffffL, 0xffffffffL)), 18);
+        assertEquals(0xffffffffL, max.feeBaseMsat());
+        assertEquals(0xffffffffL, max.feeProportionalMillionths());
+        assertEquals(0xffff, max.cltvExpiryDelta());
+        for (List<PaymentRelay> over : List.of(
+                List.of(new PaymentRelay(0, 0, 1L << 31), new PaymentRelay(0, 0, 1L << 31)),
+                List.of(new PaymentRelay(0, 1L << 31, 0), new PaymentRelay(0, 1L << 31, 0)),
+                List.of(new PaymentRelay(0xffff - 18 + 1, 0, 0)))) {
+            OnionException e = assertThrows(OnionException.class, () -> BlindedPayments.aggregate(over, 18));
+            assertEquals(OnionException.Reason.INVALID_PAYMENT_PARAMETERS, e.reason());
+        }
+    }
+    @Test
+    void recipient_printsItsBounds_notItsPathId() {
+        String s = recipient().toString();
+        assertEquals("Recipient[" + US.publicKey() + ", path_id=<32B>, htlc=[1000,2000000], minFinalCltvExpiryDelta=18,"
+                + " maxCltvExpiry=800000]", s);
+        assertFalse(s.contains(PATH_ID.toHex()));
+    }
 }

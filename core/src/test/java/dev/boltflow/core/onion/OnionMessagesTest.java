@@ -281,6 +281,58 @@ class OnionMessagesTest {
         assertFalse(s.contains(secret.toHex()), s);
     }
 
+    /** Up to MAX_SELF_HOPS hops back to ourselves are peeled in one call; one more is dropped (see above). */
+    @Test
+    void dummyHops_exactlyTheLimit_areStillDelivered() {
+        ReplyPaths alices = new ReplyPaths(ALICE);
+        Bytes context = Bytes.fromHex("c0ffee");
+        BlindedPath atLimit = alices.create(List.of(), context, OnionMessages.MAX_SELF_HOPS, key(4, 3));
+        assertEquals(OnionMessages.MAX_SELF_HOPS + 1, atLimit.numHops());
+        OnionMessages.Outgoing out = OnionMessages.build(SENDER, List.of(), OnionMessages.Destination.path(atLimit),
+                OnionMessagePayload.ofInvoice(INVOICE), new SecureRandom());
+        PeelResult.Deliver d = assertInstanceOf(PeelResult.Deliver.class, peelFirst(out, ALICE));
+        assertEquals(Optional.of(INVOICE), d.payload().invoice());
+        assertTrue(alices.recognise(d.pathId().orElseThrow(), context));
+    }
+
+    /** A drop says what was wrong with the packet, in the decoder's words. */
+    @Test
+    void malformedPacket_dropNamesTheDecodeError() {
+        OnionMessages.Outgoing out = OnionMessages.build(SENDER, List.of(), OnionMessages.Destination.node(
+                ALICE.publicKey()), OnionMessagePayload.ofInvoice(INVOICE), new SecureRandom());
+        PeelResult.Drop d = assertInstanceOf(PeelResult.Drop.class,
+                OnionMessages.peel(ALICE, out.pathKey(), out.packet().slice(0, 66)));
+        assertEquals("onion packet too short: 66 bytes", d.detail());
+    }
+
+    @Test
+    void destinationsAndReplyPaths_printNoPathId() {
+        assertEquals("Node[" + ALICE.publicKey() + "]", OnionMessages.Destination.node(ALICE.publicKey()).toString());
+        assertEquals("Node[" + ALICE.publicKey() + ", with path_id]",
+                new OnionMessages.Destination.Node(ALICE.publicKey(), Optional.of(INVOICE)).toString());
+        assertEquals("ReplyPaths[" + ALICE.publicKey() + "]", new ReplyPaths(ALICE).toString());
+        OnionMessages.Outgoing out = OnionMessages.build(SENDER, List.of(), OnionMessages.Destination.node(
+                ALICE.publicKey()), OnionMessagePayload.ofInvoice(INVOICE), new SecureRandom());
+        assertEquals("Outgoing[to=" + out.firstHop() + ", pathKey=" + out.pathKey() + ", packet=1366B]", out.toString());
+    }
+
+    /** Hops of our own in front of someone's blinded path are blinded with a fresh e_0 of ours. */
+    @Test
+    void ourHops_thenTheirPath_reachTheirRecipient() {
+        ReplyPaths alices = new ReplyPaths(ALICE);
+        Bytes context = Bytes.fromHex("c0ffee");
+        BlindedPath path = alices.create(List.of(), context, 0, key(4, 4));
+        OnionMessages.Outgoing out = OnionMessages.build(SENDER, List.of(BOB.publicKey()), OnionMessages.Destination.path(path),
+                OnionMessagePayload.ofInvoice(INVOICE), new SecureRandom());
+        assertEquals(new NextHop.Node(BOB.publicKey()), out.firstHop());
+        PeelResult.Forward f = assertInstanceOf(PeelResult.Forward.class, peelFirst(out, BOB));
+        assertEquals(new NextHop.Node(ALICE.publicKey()), f.next());
+        PeelResult.Deliver d = assertInstanceOf(PeelResult.Deliver.class,
+                OnionMessages.peel(ALICE, f.nextPathKey(), f.nextPacket()));
+        assertEquals(Optional.of(INVOICE), d.payload().invoice());
+        assertTrue(alices.recognise(d.pathId().orElseThrow(), context));
+    }
+
     private static void assertReason(OnionException.Reason reason, Runnable r) {
         OnionException e = assertThrows(OnionException.class, r::run);
         assertEquals(reason, e.reason(), e.getMessage());

@@ -72,6 +72,7 @@ class RouteBlindingVectorTest extends OnEachSecp256k1Provider {
         assertEquals(hex(hop.get("rho")), Bytes.of(s.rho), alias);
         assertEquals(point(hop.get("blinded_node_id")), s.blindedNodeId, alias);
         assertEquals(hex(hop.get("encrypted_data")), RouteBlinding.encrypt(s.rho, hex(hop.get("encoded_tlvs"))), alias);
+        assertEquals("HopSecrets[redacted]", s.toString(), "the secrets never print");
     }
 
     /** Bob's Bob→Carol route and Eve's Dave→Eve route, each from its session key, concatenated. */
@@ -129,6 +130,12 @@ class RouteBlindingVectorTest extends OnEachSecp256k1Provider {
         assertEquals(point(routeHop.get("blinded_node_id")), u.blindedPrivateKey().publicKey(), alias);
         assertEquals(hex(hop.get("decrypted_data")), Bytes.wrap(u.data().encode()), alias);
         assertEquals(point(hop.get("next_path_key")), u.unblinding().derivedNextPathKey(), alias);
+        // The receiver derives the creator's shared secret for its hop from the path key it was given.
+        assertEquals(pathKey, u.unblinding().pathKey(), alias);
+        JsonNode generated = Vectors.elements(vector().get("generate").get("hops")).stream()
+                .filter(g -> g.get("alias").asText().equals(alias)).findFirst().orElseThrow();
+        assertEquals(hex(generated.get("shared_secret")), Bytes.wrap(u.unblinding().sharedSecret()), alias);
+        assertEquals("Unblinding[pathKey=" + pathKey + "]", u.unblinding().toString(), alias);
         PublicKey expectedNext = hop.has("next_path_key_override")
                 ? point(hop.get("next_path_key_override")) : point(hop.get("next_path_key"));
         assertEquals(expectedNext, u.nextPathKey(), alias);
