@@ -395,7 +395,7 @@ public final class ChannelGraph {
             if (pending.containsKey(scid)) {
                 return Candidate.decided(a, GossipOutcome.DUPLICATE); // another peer's copy is being checked
             }
-            if (channels.size() >= limits.maxChannels() || nodes.size() + newNodes(a) > limits.maxNodes()) {
+            if (full(a)) {
                 return Candidate.decided(a, GossipOutcome.GRAPH_FULL);
             }
             if (pending.size() >= MAX_PENDING) {
@@ -404,6 +404,11 @@ public final class ChannelGraph {
             pending.put(scid, new Point[] {a.nodeId1(), a.nodeId2()});
         }
         return new Candidate(a, WireCodec.encode(a), null, trusted);
+    }
+
+    /** Whether storing {@code a} would pass {@link GraphLimits#maxChannels()} or {@link GraphLimits#maxNodes()}. */
+    private boolean full(ChannelAnnouncement a) {
+        return channels.size() >= limits.maxChannels() || nodes.size() + newNodes(a) > limits.maxNodes();
     }
 
     private int newNodes(ChannelAnnouncement a) {
@@ -543,7 +548,7 @@ public final class ChannelGraph {
             blacklist(a.nodeId2().bytes());
             return GossipOutcome.BLACKLISTED;
         }
-        if (channels.size() >= limits.maxChannels() || nodes.size() + newNodes(a) > limits.maxNodes()) {
+        if (full(a)) {
             return GossipOutcome.GRAPH_FULL;
         }
         Node n1 = nodes.computeIfAbsent(a.nodeId1().bytes(), k -> new Node(c.key1));

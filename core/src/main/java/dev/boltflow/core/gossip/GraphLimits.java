@@ -32,13 +32,18 @@ public record GraphLimits(Bytes32 chainHash, int maxChannels, int maxNodes, Dura
         requirePositive(updateInterval, "updateInterval");
     }
 
+    /** Channels the graph keeps by default: about four times mainnet's. */
+    public static final int DEFAULT_MAX_CHANNELS = 200_000;
+    /** Nodes the graph keeps by default: about six times mainnet's. */
+    public static final int DEFAULT_MAX_NODES = 100_000;
+
     /**
      * 200,000 channels and 100,000 nodes (four and six times mainnet), stale after two weeks,
      * timestamps at most a day ahead, 10 updates at once per channel end or node then one per 10
      * minutes, 10,000 blacklisted node ids.
      */
     public static GraphLimits defaults(Bytes32 chainHash) {
-        return new GraphLimits(chainHash, 200_000, 100_000, Duration.ofDays(14), Duration.ofDays(1), 10,
+        return new GraphLimits(chainHash, DEFAULT_MAX_CHANNELS, DEFAULT_MAX_NODES, Duration.ofDays(14), Duration.ofDays(1), 10,
                 Duration.ofMinutes(10), 10_000);
     }
 

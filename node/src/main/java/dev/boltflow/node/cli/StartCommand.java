@@ -1,5 +1,6 @@
 package dev.boltflow.node.cli;
 
+import dev.boltflow.core.gossip.GraphLimits;
 import dev.boltflow.node.BuildInfo;
 import dev.boltflow.node.Node;
 import dev.boltflow.node.chain.ChainTip;
@@ -149,16 +150,18 @@ public final class StartCommand implements Callable<Integer> {
             description = "JSON-RPC connections open at once; one more is answered with error -32000 and closed")
     int rpcMaxConnections;
 
-    @Option(names = "--gossip-sync-peers", paramLabel = "N", defaultValue = "3", converter = OptionTypes.NonNegative.class,
+    @Option(names = "--gossip-sync-peers", paramLabel = "N", defaultValue = "" + GossipConfig.DEFAULT_SYNC_PEERS,
+            converter = OptionTypes.NonNegative.class,
             description = "Peers offering gossip_queries we ask for gossip with gossip_timestamp_filter (0: receive none)")
     long gossipSyncPeers;
 
-    @Option(names = "--gossip-max-channels", paramLabel = "N", defaultValue = "200000",
+    @Option(names = "--gossip-max-channels", paramLabel = "N", defaultValue = "" + GraphLimits.DEFAULT_MAX_CHANNELS,
             converter = OptionTypes.AtLeastOne.class,
             description = "Channels the channel graph keeps; beyond, new announcements are refused")
     int gossipMaxChannels;
 
-    @Option(names = "--gossip-max-nodes", paramLabel = "N", defaultValue = "100000", converter = OptionTypes.AtLeastOne.class,
+    @Option(names = "--gossip-max-nodes", paramLabel = "N", defaultValue = "" + GraphLimits.DEFAULT_MAX_NODES,
+            converter = OptionTypes.AtLeastOne.class,
             description = "Nodes the channel graph keeps")
     int gossipMaxNodes;
 

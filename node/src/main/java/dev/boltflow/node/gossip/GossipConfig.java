@@ -1,5 +1,6 @@
 package dev.boltflow.node.gossip;
 
+import dev.boltflow.core.gossip.GraphLimits;
 import java.time.Duration;
 
 /**
@@ -32,12 +33,15 @@ public record GossipConfig(int syncPeers, int maxChannels, int maxNodes, int ver
         }
     }
 
+    /** Peers asked for gossip by default (BOLT 7: "the first few peers"). */
+    public static final int DEFAULT_SYNC_PEERS = 3;
+
     /**
      * 3 sync peers, 200,000 channels, 100,000 nodes, 64 messages verified at once per peer, 1,000
      * faults per connection, flush every 60 s holding at most 100,000 messages, prune hourly.
      */
     public static GossipConfig defaults() {
-        return new GossipConfig(3, 200_000, 100_000, 64, 1_000, Duration.ofSeconds(60), 100_000, Duration.ofHours(1));
+        return new GossipConfig(DEFAULT_SYNC_PEERS, GraphLimits.DEFAULT_MAX_CHANNELS, GraphLimits.DEFAULT_MAX_NODES, 64, 1_000, Duration.ofSeconds(60), 100_000, Duration.ofHours(1));
     }
 
     public GossipConfig withSyncPeers(int n) {
