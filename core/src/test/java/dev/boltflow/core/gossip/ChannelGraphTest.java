@@ -9,6 +9,7 @@ import static dev.boltflow.core.gossip.GossipFixtures.update;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.boltflow.core.bolt12.ChainHashes;
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
 import dev.boltflow.core.crypto.EcdsaSignature;
@@ -176,7 +177,7 @@ class ChannelGraphTest {
         offer(a);
         assertEquals(GossipOutcome.STALE, offer(update(a, 1, NOW - Duration.ofDays(15).toSeconds())));
         assertEquals(GossipOutcome.FUTURE_TIMESTAMP, offer(update(a, 1, NOW + Duration.ofDays(2).toSeconds())));
-        ChannelAnnouncement testnet = GossipSignatures.channelAnnouncement(Bytes32.fromHex("43497fd7f826957108f4a30fd9cec3aeba79972084e90ead01ea330900000000"),
+        ChannelAnnouncement testnet = GossipSignatures.channelAnnouncement(ChainHashes.TESTNET,
                 new ShortChannelId(13), dev.boltflow.core.features.Features.EMPTY, key(1), key(2), key(3), key(4));
         assertEquals(GossipOutcome.WRONG_CHAIN, offer(testnet));
     }

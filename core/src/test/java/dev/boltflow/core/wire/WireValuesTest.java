@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.boltflow.core.bolt12.ChainHashes;
 import dev.boltflow.core.bytes.ByteWriter;
 import dev.boltflow.core.bytes.Bytes;
 import dev.boltflow.core.bytes.Bytes32;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * BOLT 1 / BOLT 7 field ranges, the flags and filters BOLT 7 defines, zlib arrays, error texts.
  */
 class WireValuesTest {
-    private static final Bytes32 CHAIN = Bytes32.fromHex("6fe28c0ab6f1b372c1a6a246ae63f74f931e8365e15a089c68d6190000000000");
+    private static final Bytes32 CHAIN = ChainHashes.BITCOIN;
     private static final EcdsaSignature SIG = new EcdsaSignature(Bytes.wrap(new byte[64]));
 
     private static ChannelUpdate update(int messageFlags, int channelFlags) {
